@@ -1,10 +1,12 @@
 import { Command, Option } from "commander";
 import type { Deps } from "../deps.js";
 import { VERSION } from "../version.js";
+import { registerAuth } from "./auth.js";
 import { registerConfig } from "./config.js";
 import { createContext } from "./context.js";
 import { registerImport } from "./import.js";
 import { registerReport } from "./report.js";
+import { registerSync } from "./sync.js";
 
 /**
  * The commander tree. Each src/cli/<verb>.ts only maps flags to options and calls one run* function,
@@ -29,6 +31,8 @@ export function buildProgram(deps: Deps): Command {
   registerImport(program, ctx);
   registerReport(program, ctx);
   registerConfig(program, ctx);
+  registerAuth(program, ctx);
+  registerSync(program, ctx);
 
   for (const command of program.commands) {
     command.exitOverride();

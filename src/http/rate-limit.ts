@@ -1,0 +1,31 @@
+/**
+ * Client-side request-rate cap shared by every request of one client (and so by concurrent
+ * windows of one sync): requests are spaced at least 1/rate seconds apart. Slots are reserved
+ * synchronously, so concurrent callers queue fairly without a timer per waiter.
+ */
+export class RateLimiter {
+  private nextSlot = 0;
+  private readonly intervalMs: number;
+
+  constructor(
+    requestsPerSecond: number,
+    private readonly clock: () => number = () => Date.now(),
+  ) {
+    this.intervalMs =
+      requestsPerSecond > 0 && Number.isFinite(requestsPerSecond) ? 1000 / requestsPerSecond : 0;
+  }
+
+  /** Resolves when the caller may send its request. */
+  async take(): Promise<void> {
+    if (this.intervalMs === 0) return;
+    const now = this.clock();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + this.intervalMs;
+    const wait = slot - now;
+    if (wait > 0) await sleep(wait);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
