@@ -5,6 +5,7 @@ import { registerAuth } from "./auth.js";
 import { registerConfig } from "./config.js";
 import { createContext } from "./context.js";
 import { registerImport } from "./import.js";
+import { registerLicense } from "./license.js";
 import { registerReport } from "./report.js";
 import { registerSync } from "./sync.js";
 
@@ -33,6 +34,7 @@ export function buildProgram(deps: Deps): Command {
   registerConfig(program, ctx);
   registerAuth(program, ctx);
   registerSync(program, ctx);
+  registerLicense(program, ctx);
 
   for (const command of program.commands) {
     command.exitOverride();
