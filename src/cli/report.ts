@@ -1,0 +1,56 @@
+import { type Command, Option } from "commander";
+import type { CliContext } from "./context.js";
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function registerReport(program: Command, ctx: CliContext): void {
+  program
+    .command("report")
+    .description("summarise stored sales for a period (table, --json or --csv)")
+    .option("--from <YYYY-MM-DD>", "first day of the period (inclusive)")
+    .option("--to <YYYY-MM-DD>", "last day of the period (inclusive)")
+    .option("--last <period>", "7d, 30d, 12w, 6m, 1y, mtd or ytd (default 30d)")
+    .addOption(
+      new Option("--by <group>", "group rows by").choices([
+        "month",
+        "week",
+        "day",
+        "year",
+        "book",
+        "product",
+        "source",
+        "marketplace",
+        "format",
+        "currency",
+      ]),
+    )
+    .option("--source <name>", "only this source: kdp or gumroad (repeatable)", collect)
+    .option("--book <id-or-title>", "only one book: ASIN, ISBN, product id or part of the title")
+    .option("--csv", "print CSV instead of a table")
+    .action(async (opts: Record<string, unknown>, command: Command) => {
+      const { runReport } = await import("../commands/report.js");
+      const out = ctx.output(command);
+      const report = await runReport(
+        {
+          from: opts.from as string | undefined,
+          to: opts.to as string | undefined,
+          last: opts.last as string | undefined,
+          by: opts.by as string | undefined,
+          sources: opts.source as string[] | undefined,
+          book: opts.book as string | undefined,
+        },
+        ctx.deps,
+      );
+      if (out.globals.json) out.json(report);
+      else if (opts.csv) {
+        const { renderCsv } = await import("../report/render-csv.js");
+        out.data(renderCsv(report));
+      } else {
+        const { renderTable } = await import("../report/render-table.js");
+        const { useColor } = await import("../deps.js");
+        out.data(renderTable(report, { color: useColor(ctx.deps, out.globals) }));
+      }
+    });
+}

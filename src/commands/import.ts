@@ -1,0 +1,274 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import type { Deps } from "../deps.js";
+import { AuthorstackError, InputError, UsageError, inputError } from "../errors.js";
+import type { Format } from "../model.js";
+import { csvSheet, sniffCsv } from "../sources/kdp/csv.js";
+import { type KdpFile, type KdpFileMeta, type KdpSink, parseKdpFile, type ReportKind } from "../sources/kdp/parse.js";
+import { XlsxFormatError, XlsxWorkbook } from "../sources/kdp/xlsx.js";
+import { openDatabase } from "../store/db.js";
+import {
+  type ClaimOutcome,
+  createImport,
+  findImportBySha,
+  finishImport,
+  markKenpMonthly,
+  paymentInserter,
+  snapshotClaimer,
+} from "../store/kdp.js";
+import { saleInserter } from "../store/sales.js";
+
+export interface ImportKdpOptions {
+  files: string[];
+  dryRun: boolean;
+}
+
+export interface ImportFileResult {
+  file: string;
+  status: "imported" | "already imported" | "dry run";
+  kind: ReportKind | null;
+  family: string | null;
+  language: string | null;
+  snapshotTime: string | null;
+  snapshotTimeSource: "workbook" | "file" | null;
+  months: string[];
+  rowsRead: number;
+  rowsStored: number;
+  monthsReplaced: string[];
+  monthsSkipped: string[];
+  warnings: string[];
+}
+
+export interface ImportKdpResult {
+  dryRun: boolean;
+  files: ImportFileResult[];
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+
+/**
+ * `authorstack import kdp <file...>`: every file in one transaction (a savepoint each); any bad
+ * file rolls everything back, so exit 3 always means nothing was written.
+ */
+export async function runImportKdp(options: ImportKdpOptions, deps: Deps): Promise<ImportKdpResult> {
+  if (options.files.length === 0) throw new UsageError("no files given", { hint: "Usage: authorstack import kdp <file...>" });
+  const prepared = [];
+  for (const path of options.files) prepared.push(await inspect(path));
+
+  const db = openDatabase(deps.home.database);
+  const results: ImportFileResult[] = [];
+  const seenInThisRun = new Set<string>();
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      for (const file of prepared) {
+        if (seenInThisRun.has(file.sha256) || findImportBySha(db, file.sha256)) {
+          results.push(alreadyImported(file.path));
+          continue;
+        }
+        seenInThisRun.add(file.sha256);
+        db.exec("SAVEPOINT import_file");
+        try {
+          results.push(await importOne(db, file, deps, options.dryRun));
+          db.exec("RELEASE import_file");
+        } catch (error) {
+          db.exec("ROLLBACK TO import_file");
+          db.exec("RELEASE import_file");
+          throw error;
+        }
+      }
+      if (options.dryRun) db.exec("ROLLBACK");
+      else db.exec("COMMIT");
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw error;
+    }
+  } finally {
+    db.close();
+  }
+  return { dryRun: options.dryRun, files: results };
+}
+
+interface PreparedFile {
+  path: string;
+  sha256: string;
+  container: "xlsx" | "csv";
+  mtime: Date;
+}
+
+async function inspect(path: string): Promise<PreparedFile> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: ${code === "ENOENT" ? "no such file" : `cannot read (${code})`}`);
+  }
+  if (info.isDirectory()) throw new InputError(`${path}: is a folder, not a report file`);
+  const head = Buffer.alloc(8);
+  const handle = await open(path, "r");
+  try {
+    await handle.read(head, 0, 8, 0);
+  } finally {
+    await handle.close();
+  }
+  if (head.subarray(0, 4).equals(OLE_MAGIC)) {
+    throw inputError(
+      { file: path },
+      "this is an old Excel .xls file (KDP reports from before 2016 or a re-save in Excel 97-2003 format), which AuthorStack does not read",
+      "Open it in a spreadsheet program and save it as .xlsx or CSV, then import that file.",
+    );
+  }
+  if (info.size === 0) throw inputError({ file: path }, "the file is empty");
+  const container = head.subarray(0, 4).equals(ZIP_MAGIC) ? "xlsx" : "csv";
+  return { path, sha256: await sha256File(path), container, mtime: info.mtime };
+}
+
+function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    createReadStream(path)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("hex")));
+  });
+}
+
+function alreadyImported(path: string): ImportFileResult {
+  return {
+    file: path,
+    status: "already imported",
+    kind: null,
+    family: null,
+    language: null,
+    snapshotTime: null,
+    snapshotTimeSource: null,
+    months: [],
+    rowsRead: 0,
+    rowsStored: 0,
+    monthsReplaced: [],
+    monthsSkipped: [],
+    warnings: [],
+  };
+}
+
+async function importOne(
+  db: ReturnType<typeof openDatabase>,
+  file: PreparedFile,
+  deps: Deps,
+  dryRun: boolean,
+): Promise<ImportFileResult> {
+  let workbook: XlsxWorkbook | null = null;
+  try {
+    let input: KdpFile;
+    let snapshot: Date;
+    let snapshotTimeSource: "workbook" | "file";
+    if (file.container === "xlsx") {
+      workbook = await XlsxWorkbook.open(file.path);
+      const wb = workbook;
+      input = {
+        file: file.path,
+        container: "xlsx",
+        numberStyle: "point",
+        sheets: wb.sheets.map((sheet) => ({ name: sheet.name, rows: () => wb.rows(sheet) })),
+      };
+      snapshot = wb.created ?? file.mtime;
+      snapshotTimeSource = wb.created ? "workbook" : "file";
+    } else {
+      const sniff = await sniffCsv(file.path);
+      input = { file: file.path, container: "csv", numberStyle: sniff.numberStyle, sheets: [csvSheet(file.path, sniff)] };
+      snapshot = file.mtime;
+      snapshotTimeSource = "file";
+    }
+    const snapshotTime = snapshot.toISOString();
+    const importId = createImport(db, {
+      fileName: basename(file.path),
+      sha256: file.sha256,
+      snapshotTime,
+      snapshotTimeSource,
+      importedAt: deps.now().toISOString(),
+    });
+
+    const claim = snapshotClaimer(db, importId, snapshotTime);
+    const insertSale = saleInserter(db);
+    const insertPayment = paymentInserter(db);
+    const outcomes = new Map<string, ClaimOutcome>();
+    const claimed = new Map<string, boolean>();
+    let meta: KdpFileMeta | null = null;
+    let rowsStored = 0;
+    const months = new Set<string>();
+
+    const claimKind = (kind: Format | "payments", month: string): boolean => {
+      const key = `${kind}|${month}`;
+      let ok = claimed.get(key);
+      if (ok === undefined) {
+        const outcome = claim(meta!.family, kind, month);
+        ok = outcome !== "skipped";
+        claimed.set(key, ok);
+        const previous = outcomes.get(month);
+        // A month counts as skipped only when every kind of it was skipped.
+        if (previous === undefined || previous === "skipped" || outcome === "replaced") outcomes.set(month, outcome);
+      }
+      return ok;
+    };
+
+    const sink: KdpSink = {
+      start(m) {
+        meta = m;
+      },
+      month(month) {
+        months.add(month);
+        if (meta!.family === "payments") claimKind("payments", month);
+        for (const kind of meta!.heldKinds) claimKind(kind, month);
+      },
+      sale(record) {
+        if (claimKind(record.format, record.date.slice(0, 7))) {
+          insertSale(record, importId);
+          rowsStored++;
+        }
+      },
+      payment(row) {
+        if (claimKind("payments", row.month)) {
+          insertPayment(row, importId);
+          rowsStored++;
+        }
+      },
+    };
+
+    const parsed = await parseKdpFile(input, sink);
+    if (parsed.kenpMonthly) markKenpMonthly(db, importId);
+    const sortedMonths = [...months].sort();
+    finishImport(db, importId, {
+      reportKind: parsed.reportKind,
+      family: parsed.family,
+      language: parsed.language ?? "unknown",
+      months: sortedMonths,
+      rowsRead: parsed.rowsRead,
+      rowsStored,
+    });
+    return {
+      file: file.path,
+      status: dryRun ? "dry run" : "imported",
+      kind: parsed.reportKind,
+      family: parsed.family,
+      language: parsed.language,
+      snapshotTime,
+      snapshotTimeSource,
+      months: sortedMonths,
+      rowsRead: parsed.rowsRead,
+      rowsStored,
+      monthsReplaced: sortedMonths.filter((m) => outcomes.get(m) === "replaced"),
+      monthsSkipped: sortedMonths.filter((m) => outcomes.get(m) === "skipped"),
+      warnings: parsed.warnings,
+    };
+  } catch (error) {
+    if (error instanceof AuthorstackError) throw error;
+    if (error instanceof XlsxFormatError) throw inputError({ file: file.path }, error.message);
+    throw error;
+  } finally {
+    workbook?.close();
+  }
+}

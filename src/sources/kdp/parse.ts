@@ -1,0 +1,491 @@
+import { inputError } from "../../errors.js";
+import { emptyRecord, type FigureStatus, type Format, type SaleRecord } from "../../model.js";
+import { type Field, type HeaderMatch, type Language, matchHeader, normalizeHeader, type SheetRole, sheetRole } from "./headers.js";
+import { checkSummary, type SummaryMonth, type SummaryTotals, summaryFromRow } from "./summary.js";
+import {
+  type KdpDate,
+  MARKETPLACE_CURRENCY,
+  type NumberStyle,
+  cellInteger,
+  cellMicros,
+  cellText,
+  exactIntegerText,
+  parseKdpDate,
+  parseMonthLabel,
+} from "./values.js";
+import { columnLetter, type SheetRow } from "./xlsx.js";
+
+/**
+ * Turns the sheets of one KDP report file into normalized sale records (and payment rows), streaming.
+ * It decides what the file is from its header signatures (never from file or sheet names), and
+ * tells the sink which months the file is a snapshot of. No SQL and no printing here.
+ */
+
+export interface KdpSheet {
+  /** Sheet name in a workbook; null for a CSV file. */
+  name: string | null;
+  /** A fresh iterator over the sheet's rows each time it is called. */
+  rows(): AsyncIterable<SheetRow>;
+}
+
+export interface KdpFile {
+  file: string;
+  container: "xlsx" | "csv";
+  sheets: KdpSheet[];
+  numberStyle: NumberStyle;
+}
+
+export type ReportKind =
+  | "dashboard"
+  | "prior-month"
+  | "payments"
+  | "combined-sales-sheet"
+  | "ebook-royalty-sheet"
+  | "print-royalty-sheet"
+  | "kenp-sheet"
+  | "total-earnings-sheet"
+  | "payments-sheet";
+
+export type Family = FigureStatus | "payments";
+
+export interface PaymentRow {
+  month: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+  marketplace: string | null;
+  paymentNumber: string | null;
+  paymentDate: string | null;
+  paymentMethod: string | null;
+  detail: string | null;
+  source: string | null;
+  currency: string | null;
+  accruedMicros: number | null;
+  taxWithholdingMicros: number | null;
+  adjustmentsMicros: number | null;
+  netEarningsMicros: number | null;
+  fxRate: string | null;
+  payoutCurrency: string | null;
+  payoutMicros: number | null;
+  status: string | null;
+  rowNumber: number;
+}
+
+export interface KdpFileMeta {
+  reportKind: ReportKind;
+  family: Family;
+  language: Language | null;
+  /** Row kinds the whole file is a snapshot of (per month it covers). */
+  heldKinds: Format[];
+}
+
+export interface KdpSink {
+  start(meta: KdpFileMeta): void;
+  /** The file covers this month (YYYY-MM) for every held kind. */
+  month(month: string): void;
+  sale(record: SaleRecord): void;
+  payment(row: PaymentRow): void;
+}
+
+export interface KdpParseResult extends KdpFileMeta {
+  rowsRead: number;
+  warnings: string[];
+  /** Dashboard KENP sheets date monthly rows "YYYY-MM-01": true when this file's KENP rows are monthly. */
+  kenpMonthly: boolean;
+}
+
+interface LocatedHeader {
+  match: HeaderMatch;
+  role: SheetRole;
+  headerRow: number;
+  /** Month from a "Sales Period | January 2025" preamble. */
+  preambleMonth: string | null;
+}
+
+const HEADER_SCAN_ROWS = 25;
+const ALL_ROYALTY_KINDS: Format[] = ["ebook", "paperback", "hardcover", "kenp"];
+
+/** Reads the first rows of a sheet to find its header and role. */
+async function locateHeader(file: string, sheet: KdpSheet, rows: AsyncIterator<SheetRow>): Promise<LocatedHeader | null> {
+  let preambleMonth: string | null = null;
+  for (let scanned = 0; scanned < HEADER_SCAN_ROWS; scanned++) {
+    const next = await rows.next();
+    if (next.done) return null;
+    const texts = next.value.cells.map((c) => c?.value);
+    const match = matchHeader(texts);
+    if (match.index.sales_period !== undefined && match.hits <= 2) {
+      const label = texts.find((t, i) => i !== match.index.sales_period && t && t.trim() !== "");
+      const month = label ? parseMonthLabel(label) : null;
+      if (!month) {
+        throw inputError(
+          { file, sheet: sheet.name ?? undefined, row: next.value.number },
+          `cannot read the sales period "${label ?? ""}"`,
+        );
+      }
+      preambleMonth = month.date;
+      continue;
+    }
+    if (match.hits >= 3) {
+      const role = sheetRole(match);
+      if (role) return { match, role, headerRow: next.value.number, preambleMonth };
+    }
+  }
+  return null;
+}
+
+export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpParseResult> {
+  // Pass 1: the header of every sheet (a few rows each), to know what the file is.
+  const located: { sheet: KdpSheet; header: LocatedHeader }[] = [];
+  for (const sheet of input.sheets) {
+    const iterator = sheet.rows()[Symbol.asyncIterator]();
+    try {
+      const header = await locateHeader(input.file, sheet, iterator);
+      if (header) located.push({ sheet, header });
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  if (located.length === 0) {
+    const names = input.sheets.map((s) => s.name).filter(Boolean);
+    throw inputError(
+      { file: input.file },
+      `not a KDP report: no ${input.container === "csv" ? "header row" : "sheet"} has the columns of a KDP report${names.length ? ` (sheets: ${names.join(", ")})` : ""}`,
+      "AuthorStack reads the KDP dashboard export, Prior Months' Royalties, Payments, and single sheets of those saved as CSV.",
+    );
+  }
+
+  const roles = new Set(located.map((l) => l.header.role));
+  const hasPreamble = located.some((l) => l.header.preambleMonth !== null);
+  const byRole = (role: SheetRole) => located.filter((l) => l.header.role === role);
+  let reportKind: ReportKind;
+  let family: Family;
+  let used: typeof located;
+  let heldKinds: Format[];
+  if (roles.has("payments")) {
+    reportKind = input.container === "csv" ? "payments-sheet" : "payments";
+    family = "payments";
+    used = byRole("payments");
+    heldKinds = [];
+  } else {
+    family = hasPreamble ? "final" : "estimate";
+    const perFormat = [...byRole("ebook"), ...byRole("print")];
+    if (input.container === "xlsx") {
+      reportKind = hasPreamble ? "prior-month" : "dashboard";
+      used = perFormat.length > 0 ? [...perFormat, ...byRole("kenp")] : [...byRole("combined"), ...byRole("total")];
+      if (perFormat.length === 0 && byRole("total").length === 0) used.push(...byRole("kenp"));
+      heldKinds = ALL_ROYALTY_KINDS;
+    } else {
+      const only = located[0]!.header.role;
+      used = [located[0]!];
+      const kinds: Partial<Record<SheetRole, [ReportKind, Format[]]>> = {
+        combined: ["combined-sales-sheet", ["ebook", "paperback", "hardcover"]],
+        total: ["total-earnings-sheet", ALL_ROYALTY_KINDS],
+        ebook: ["ebook-royalty-sheet", ["ebook"]],
+        print: ["print-royalty-sheet", []],
+        kenp: ["kenp-sheet", ["kenp"]],
+      };
+      const kind = kinds[only];
+      if (!kind) {
+        throw inputError(
+          { file: input.file },
+          `this is KDP's ${only} sheet, which holds no royalties or KENP pages to import`,
+          "Export the Combined Sales, eBook/Paperback/Hardcover Royalty or KENP Read sheet, or import the whole workbook.",
+        );
+      }
+      [reportKind, heldKinds] = kind;
+    }
+  }
+
+  const languages = located.map((l) => l.header.match.language).filter((l): l is Language => l !== null);
+  const language = mostCommon(languages);
+  const meta: KdpFileMeta = { reportKind, family, language, heldKinds };
+  sink.start(meta);
+
+  const warnings: string[] = [];
+  const monthsSeen = new Set<string>();
+  const noteMonth = (month: string) => {
+    if (!monthsSeen.has(month)) {
+      monthsSeen.add(month);
+      sink.month(month);
+    }
+  };
+  const totals = new Map<string, SummaryTotals>();
+  let rowsRead = 0;
+  let sawMonthlyRoyaltyDates = false;
+  const kenpMonths = new Set<string>();
+  let kenpAllFirstOfMonth = true;
+  let kenpCount = 0;
+  let printSheetIndex = 0;
+
+  for (const { sheet, header } of used) {
+    if (header.preambleMonth) noteMonth(header.preambleMonth);
+    const context: RowContext = {
+      file: input.file,
+      sheet,
+      header,
+      style: input.numberStyle,
+      status: family === "final" ? "final" : "estimate",
+      printHint: header.role === "print" ? printHint(sheet.name, printSheetIndex++) : null,
+    };
+    for await (const row of sheet.rows()) {
+      if (row.number <= header.headerRow) continue;
+      if (row.cells.every((c) => c === undefined || c.value.trim() === "")) continue;
+      rowsRead++;
+      if (header.role === "payments") {
+        const payment = paymentFromRow(context, row);
+        if (payment) {
+          noteMonth(payment.month);
+          sink.payment(payment);
+        }
+        continue;
+      }
+      const record = recordFromRow(context, row);
+      if (!record) continue;
+      const month = record.date.slice(0, 7);
+      noteMonth(month);
+      if (record.format === "kenp") {
+        kenpCount++;
+        kenpMonths.add(month);
+        if (!record.date.endsWith("-01") || record.granularity === "month") kenpAllFirstOfMonth = false;
+      } else if (record.granularity === "month") {
+        sawMonthlyRoyaltyDates = true;
+      }
+      addToTotals(totals, month, record);
+      sink.sale(record);
+    }
+  }
+
+  // KDP dates a multi-month download's KENP rows "YYYY-MM-01": they are monthly totals, not days.
+  const kenpMonthly =
+    kenpCount > 0 && kenpAllFirstOfMonth && (sawMonthlyRoyaltyDates || kenpMonths.size > 1);
+
+  if (input.container === "xlsx" && family === "estimate") {
+    const summary = byRole("summary")[0];
+    if (summary) {
+      const months = await readSummary(input, summary.sheet, summary.header);
+      warnings.push(...checkSummary(months, totals));
+    }
+  }
+
+  return { ...meta, rowsRead, warnings, kenpMonthly };
+}
+
+interface RowContext {
+  file: string;
+  sheet: KdpSheet;
+  header: LocatedHeader;
+  style: NumberStyle;
+  status: FigureStatus;
+  printHint: Format | null;
+}
+
+function locate(ctx: RowContext, row: SheetRow, field?: Field) {
+  const column = field === undefined ? undefined : ctx.header.match.index[field];
+  return {
+    file: ctx.file,
+    sheet: ctx.sheet.name ?? undefined,
+    row: row.number,
+    column:
+      column === undefined
+        ? undefined
+        : `${columnLetter(column)} (${ctx.header.match.names.get(column) ?? field})`,
+  };
+}
+
+function text(ctx: RowContext, row: SheetRow, field: Field): string | null {
+  const column = ctx.header.match.index[field];
+  return column === undefined ? null : cellText(row.cells[column]);
+}
+
+function money(ctx: RowContext, row: SheetRow, field: Field): number | null {
+  const column = ctx.header.match.index[field];
+  if (column === undefined) return null;
+  const value = cellMicros(row.cells[column], ctx.style);
+  if (value === undefined) {
+    throw inputError(locate(ctx, row, field), `"${row.cells[column]!.value}" is not a number`);
+  }
+  return value;
+}
+
+function count(ctx: RowContext, row: SheetRow, field: Field): number | null {
+  const column = ctx.header.match.index[field];
+  if (column === undefined) return null;
+  const value = cellInteger(row.cells[column], ctx.style);
+  if (value === undefined) {
+    throw inputError(locate(ctx, row, field), `"${row.cells[column]!.value}" is not a whole number`);
+  }
+  return value;
+}
+
+function rowDate(ctx: RowContext, row: SheetRow): KdpDate {
+  for (const field of ["royalty_date", "date"] as const) {
+    if (ctx.header.match.index[field] === undefined) continue;
+    const raw = text(ctx, row, field);
+    const parsed = parseKdpDate(raw);
+    if (!parsed) throw inputError(locate(ctx, row, field), `"${raw ?? ""}" is not a date (expected YYYY-MM or YYYY-MM-DD)`);
+    return parsed;
+  }
+  if (ctx.header.preambleMonth) return { date: ctx.header.preambleMonth, granularity: "month" };
+  throw inputError(locate(ctx, row), "the sheet has no date column and no Sales Period row");
+}
+
+const FREE_TRANSACTION = /free|gratuit|gratis|kostenlos|無料|free book/;
+const KENP_TRANSACTION = /kenp|normalized page|paginas kenp/;
+
+function normalized(value: string | null): string {
+  return value === null ? "" : normalizeHeader(value);
+}
+
+function printFormat(transactionType: string | null, hint: Format | null): Format | null {
+  const t = normalized(transactionType);
+  if (/hardcover|tapa dura|rilegat|gebunden|ハードカバー/.test(t)) return "hardcover";
+  if (/paperback|tapa blanda|taschenbuch|broche|copertina flessibile|ペーパーバック/.test(t)) return "paperback";
+  if (/expanded|extendida|ampliada|estesa|erweitert|etendue/.test(t)) return hint ?? "paperback";
+  return hint;
+}
+
+function printHint(sheetName: string | null, index: number): Format {
+  const name = normalized(sheetName);
+  if (/hardcover|tapa dura|ハードカバー|rilegat|gebunden/.test(name)) return "hardcover";
+  if (/paperback|tapa blanda|impresos|taschenbuch|ペーパーバック/.test(name)) return "paperback";
+  if (/\btapa\s*$/.test(name)) return "hardcover"; // "Regalías de los libros de tapa " (truncated "tapa dura")
+  return index === 0 ? "paperback" : "hardcover";
+}
+
+function recordFromRow(ctx: RowContext, row: SheetRow): SaleRecord | null {
+  const role = ctx.header.role;
+  const idText = text(ctx, row, "asin_or_isbn");
+  const asinText = text(ctx, row, "asin");
+  const isbnText = text(ctx, row, "isbn");
+  const title = text(ctx, row, "title");
+  const transactionType = text(ctx, row, "transaction_type");
+  const royaltyType = text(ctx, row, "royalty_type");
+  if (!title && !idText && !asinText && !isbnText) return null; // a footer or note row
+
+  const when = rowDate(ctx, row);
+  let format: Format;
+  if (role === "kenp") format = "kenp";
+  else if (role === "ebook") format = "ebook";
+  else if (role === "print") format = printFormat(transactionType, ctx.printHint) ?? "paperback";
+  else if (role === "total" && (KENP_TRANSACTION.test(normalized(transactionType)) || (count(ctx, row, "units_sold") === null && count(ctx, row, "net_units_or_kenp") !== null && royaltyType === null))) {
+    format = "kenp";
+  } else {
+    const print = printFormat(transactionType, null);
+    format = print ?? (/^(?:60|40)\s*%$/.test(royaltyType ?? "") ? "paperback" : "ebook");
+  }
+
+  const record = emptyRecord({ source: "kdp", status: ctx.status, date: when.date, granularity: when.granularity, format });
+  record.title = title;
+  record.author = text(ctx, row, "author");
+  record.marketplace = text(ctx, row, "marketplace");
+  record.transactionType = transactionType;
+  record.royaltyType = royaltyType;
+  record.sheet = ctx.sheet.name;
+  record.rowNumber = row.number;
+  const isIsbn = (id: string) => /^97[89]\d{10}$/.test(id.replace(/-/g, ""));
+  if (idText) {
+    if (isIsbn(idText)) record.isbn = idText.replace(/-/g, "");
+    else record.asin = idText;
+  }
+  if (asinText) record.asin = asinText;
+  if (isbnText) record.isbn = isbnText.replace(/-/g, "");
+  record.productId = format === "ebook" || format === "kenp" ? (record.asin ?? record.isbn) : (record.isbn ?? record.asin);
+
+  if (format === "kenp") {
+    record.kenpPages = count(ctx, row, "kenp_pages") ?? count(ctx, row, "net_units_or_kenp") ?? 0;
+  } else {
+    const sold = count(ctx, row, "units_sold") ?? 0;
+    const refunded = count(ctx, row, "units_refunded") ?? 0;
+    const free = FREE_TRANSACTION.test(normalized(transactionType));
+    if (free) record.unitsFree = sold - refunded;
+    else {
+      record.unitsSold = sold;
+      record.unitsRefunded = refunded;
+    }
+    record.listPriceMicros = money(ctx, row, "list_price");
+    record.offerPriceMicros = money(ctx, row, "offer_price");
+    const orderDate = text(ctx, row, "order_date");
+    record.orderDate = orderDate ? (parseKdpDate(orderDate)?.date ?? orderDate) : null;
+  }
+  record.royaltyMicros = money(ctx, row, "royalty") ?? 0;
+  const currency = text(ctx, row, "currency");
+  record.currency =
+    currency?.toUpperCase() ?? (record.marketplace ? (MARKETPLACE_CURRENCY[record.marketplace.toLowerCase()] ?? null) : null);
+  if (record.royaltyMicros !== 0 && !record.currency) {
+    throw inputError(locate(ctx, row, "currency"), "a royalty without a currency (no Currency column and an unknown marketplace)");
+  }
+  return record;
+}
+
+function paymentFromRow(ctx: RowContext, row: SheetRow): PaymentRow | null {
+  const periodStart = parseKdpDate(text(ctx, row, "period_start"));
+  const detail = text(ctx, row, "detail");
+  const detailMonth = parseKdpDate(detail);
+  const month = periodStart?.date.slice(0, 7) ?? detailMonth?.date.slice(0, 7);
+  if (!month) {
+    if (!text(ctx, row, "marketplace") && !detail) return null;
+    throw inputError(locate(ctx, row, "period_start"), "a payment row without a sales period or detail month");
+  }
+  const payoutColumn = ctx.header.match.payoutCurrencyColumn;
+  return {
+    month,
+    periodStart: periodStart?.date ?? null,
+    periodEnd: parseKdpDate(text(ctx, row, "period_end"))?.date ?? null,
+    marketplace: text(ctx, row, "marketplace"),
+    paymentNumber: exactIntegerText(row.cells[ctx.header.match.index.payment_number ?? -1]),
+    paymentDate: parseKdpDate(text(ctx, row, "date"))?.date ?? null,
+    paymentMethod: text(ctx, row, "payment_method"),
+    detail,
+    source: text(ctx, row, "payment_source"),
+    currency: text(ctx, row, "currency"),
+    accruedMicros: money(ctx, row, "accrued_royalty"),
+    taxWithholdingMicros: money(ctx, row, "tax_withholding"),
+    adjustmentsMicros: money(ctx, row, "adjustments"),
+    netEarningsMicros: money(ctx, row, "net_earnings"),
+    fxRate: text(ctx, row, "fx_rate"),
+    payoutCurrency: payoutColumn === null ? null : cellText(row.cells[payoutColumn]),
+    payoutMicros: money(ctx, row, "payout_amount"),
+    status: text(ctx, row, "payment_status"),
+    rowNumber: row.number,
+  };
+}
+
+function addToTotals(totals: Map<string, SummaryTotals>, month: string, record: SaleRecord): void {
+  let t = totals.get(month);
+  if (!t) {
+    t = { paidEbook: 0, freeEbook: 0, paperback: 0, hardcover: 0, kenp: 0, royalties: new Map() };
+    totals.set(month, t);
+  }
+  if (record.format === "ebook") {
+    t.paidEbook += record.unitsSold - record.unitsRefunded;
+    t.freeEbook += record.unitsFree;
+  } else if (record.format === "paperback") t.paperback += record.unitsSold - record.unitsRefunded;
+  else if (record.format === "hardcover") t.hardcover += record.unitsSold - record.unitsRefunded;
+  else if (record.format === "kenp") t.kenp += record.kenpPages;
+  if (record.currency && record.royaltyMicros !== 0) {
+    t.royalties.set(record.currency, (t.royalties.get(record.currency) ?? 0) + record.royaltyMicros);
+  }
+}
+
+async function readSummary(input: KdpFile, sheet: KdpSheet, header: LocatedHeader): Promise<SummaryMonth[]> {
+  const months: SummaryMonth[] = [];
+  for await (const row of sheet.rows()) {
+    if (row.number <= header.headerRow) continue;
+    const month = summaryFromRow(header.match, row, input.numberStyle);
+    if (month) months.push(month);
+  }
+  return months;
+}
+
+function mostCommon<T>(values: T[]): T | null {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: T | null = null;
+  let bestCount = 0;
+  for (const [v, c] of counts) {
+    if (c > bestCount) {
+      best = v;
+      bestCount = c;
+    }
+  }
+  return best;
+}
