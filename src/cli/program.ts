@@ -7,6 +7,7 @@ import { createContext } from "./context.js";
 import { registerImport } from "./import.js";
 import { registerLicense } from "./license.js";
 import { registerReport } from "./report.js";
+import { registerSchedule } from "./schedule.js";
 import { registerSync } from "./sync.js";
 
 /**
@@ -35,6 +36,7 @@ export function buildProgram(deps: Deps): Command {
   registerAuth(program, ctx);
   registerSync(program, ctx);
   registerLicense(program, ctx);
+  registerSchedule(program, ctx);
 
   for (const command of program.commands) {
     command.exitOverride();

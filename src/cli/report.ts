@@ -29,20 +29,24 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option("--source <name>", "only this source: kdp or gumroad (repeatable)", collect)
     .option("--book <id-or-title>", "only one book: ASIN, ISBN, product id or part of the title")
     .option("--csv", "print CSV instead of a table")
+    .option("--html <file>", 'write a standalone HTML page with charts ("-" for stdout)')
+    .option("--open", "write the HTML report to a temporary file and open it in the browser")
+    .option("--email [address]", "send the report by email through Resend (Pro; default AUTHORSTACK_EMAIL_TO / digest.email)")
+    .option("--dry-run", "with --email: print the email instead of sending it")
     .action(async (opts: Record<string, unknown>, command: Command) => {
+      const options = {
+        from: opts.from as string | undefined,
+        to: opts.to as string | undefined,
+        last: opts.last as string | undefined,
+        by: opts.by as string | undefined,
+        sources: opts.source as string[] | undefined,
+        book: opts.book as string | undefined,
+      };
+      const { deliverReport } = await import("./report-delivery.js");
+      if (await deliverReport(opts, options, command, ctx)) return;
       const { runReport } = await import("../commands/report.js");
       const out = ctx.output(command);
-      const report = await runReport(
-        {
-          from: opts.from as string | undefined,
-          to: opts.to as string | undefined,
-          last: opts.last as string | undefined,
-          by: opts.by as string | undefined,
-          sources: opts.source as string[] | undefined,
-          book: opts.book as string | undefined,
-        },
-        ctx.deps,
-      );
+      const report = await runReport(options, ctx.deps);
       if (out.globals.json) out.json(report);
       else if (opts.csv) {
         const { renderCsv } = await import("../report/render-csv.js");
