@@ -14,7 +14,7 @@ export function registerLicense(program: Command, ctx: CliContext): void {
   license
     .command("activate [key]")
     .description(
-      "activate AuthorStack Pro on this computer (key from your Whop purchase, or AUTHORSTACK_LICENSE_KEY)",
+      "activate AuthorStack Pro on this computer (key from your Whop purchase; default AUTHORSTACK_LICENSE_KEY or the stored key, to renew)",
     )
     .action(async (key: string | undefined, _opts, command: Command) => {
       const { runLicenseActivate } = await import("../commands/license.js");
@@ -53,7 +53,7 @@ export function registerLicense(program: Command, ctx: CliContext): void {
         lines.push(`Licence:  ${s.key}`);
         lines.push(`Expires:  ${day(s.expiresAt)} (works offline until ${day(s.graceUntil)})`);
         if (s.renewsAt) lines.push(`Renews:   ${day(s.renewsAt)}`);
-        lines.push(`Allows:   ${s.allows.join(", ")}`);
+        lines.push("Allows:   report --email, run, schedule, and everything in Free");
       } else {
         lines.push(`Plan:     AuthorStack Free${s.state === "none" ? "" : ` (licence ${s.state})`}`);
         lines.push(`Allows:   ${s.free.join(", ")}`);

@@ -28,7 +28,7 @@ export const FREE_FEATURES = [
 ];
 
 export interface LicenseActivateOptions {
-  /** The key argument; AUTHORSTACK_LICENSE_KEY when absent. */
+  /** The key argument; else AUTHORSTACK_LICENSE_KEY, else the key stored by an earlier activation. */
   key?: string;
   /** May prompt for the key (TTY, no CI, no --no-input). */
   interactive: boolean;
@@ -43,7 +43,7 @@ export async function runLicenseActivate(
   options: LicenseActivateOptions,
   deps: Deps,
 ): Promise<LicenseActivateResult> {
-  let key = options.key?.trim() || deps.env.AUTHORSTACK_LICENSE_KEY?.trim();
+  let key = options.key?.trim() || resolveLicenseKey(deps)?.key;
   if (!key && options.interactive) {
     const { password } = await import("@inquirer/prompts");
     key = (

@@ -115,9 +115,14 @@ export function refusalError(error: LicenseRefused): AuthError {
         hint: BOUND_HINT,
       });
     case "license_not_found":
-      return new AuthError(`the licence service does not know this licence key (${error.message}).`, {
-        hint: "Check the key in your Whop account (Orders → AuthorStack Pro → licence key) and run `authorstack license activate <key>`.",
-      });
+      return new AuthError(
+        error.message.includes("not an AuthorStack")
+          ? `${error.message} (it belongs to another product).`
+          : "the licence service does not know this licence key.",
+        {
+          hint: "Check the key in your Whop account (Orders → AuthorStack Pro → licence key) and run `authorstack license activate <key>`.",
+        },
+      );
     case "license_inactive":
       return new AuthError(`the licence is not valid: ${error.message}.`, {
         hint: "Renew or reactivate AuthorStack Pro in your Whop account, then run `authorstack license activate <key>`.",
@@ -134,9 +139,9 @@ export function refusalError(error: LicenseRefused): AuthError {
 
 /**
  * Asks the service for a token for `key` on this machine, verifies it like any cached token, and
- * stores both the key (credentials store) and the token (license.json). Throws AuthError when the
- * service refuses, RemoteError when it cannot be reached, LicenseServiceUnavailable/LicenseRefused
- * when `raw` is set (callers that decide themselves).
+ * stores the token (license.json) and, with storeKey, the key (credentials store). Throws
+ * LicenseRefused / LicenseServiceUnavailable from the service for the caller to map, and AuthError
+ * when the answer does not verify.
  */
 export async function fetchAndStoreToken(
   deps: Deps,

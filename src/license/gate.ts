@@ -86,7 +86,7 @@ export async function requirePro(deps: Deps, feature: string): Promise<LicenseIn
     throw new AuthError(
       `${needs}, but ${inspection.message}, and the licence service could not be reached to renew it.`,
       {
-        hint: "Connect to the internet and run `authorstack license activate <key>` (or any Pro command) to renew the token.",
+        hint: "Connect to the internet and run `authorstack license activate` (or any Pro command) to renew the token.",
       },
     );
   }
