@@ -77,7 +77,7 @@ export function mapSale(sale: GumroadSale): SaleRecord {
   record.currency = "USD";
   record.orderDate = created.toISOString().replace(".000Z", "Z");
   record.listPriceMicros = centsToMicros(price);
-  record.marketplace = "gumroad";
+  record.marketplace = "gumroad.com";
 
   let royaltyCents: number;
   if (state.free) {

@@ -202,24 +202,29 @@ async function plan(
   options: SyncOptions,
   commit: (sales: GumroadSale[], records: SaleRecord[], countPage?: boolean) => void,
 ): Promise<void> {
+  const concurrency = Math.max(1, options.concurrency);
+  if (concurrency === 1) {
+    // A plain sequential cursor walk of the whole range.
+    run.windows = [{ after: run.after, before: null, pageKey: null, done: false }];
+    commit([], [], false);
+    return;
+  }
   const head = await api.salesPage({ after: run.after ?? undefined });
   if (!head.nextPageKey) {
     run.windows = [];
     commit(head.sales, mapSales(head.sales));
     return;
   }
-  const concurrency = Math.max(1, options.concurrency);
   const newestDay = dayOf(head.sales[0]?.created_at) ?? options.now().toISOString().slice(0, 10);
   const today = options.now().toISOString().slice(0, 10);
   const endDay = addDays([newestDay, today].sort()[1]!, 1);
   let startDay = run.after;
-  if (concurrency > 1 && startDay === null) {
+  if (startDay === null) {
     const tenthDay = dayOf(head.sales[head.sales.length - 1]?.created_at) ?? today;
     startDay = await findOldestDay(api, tenthDay);
   }
-  const windowCount =
-    startDay === null || concurrency === 1 ? 1 : Math.min(concurrency * 4, daysBetween(startDay, endDay));
-  run.windows = splitWindows(run.after, startDay ?? EPOCH_DAY, endDay, Math.max(1, windowCount));
+  const windowCount = Math.min(concurrency * 4, daysBetween(startDay, endDay));
+  run.windows = splitWindows(run.after, startDay, endDay, Math.max(1, windowCount));
   // The head page is not stored: its sales are fetched again by the newest window.
   commit([], [], false);
 }
