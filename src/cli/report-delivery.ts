@@ -61,7 +61,11 @@ export async function deliverReport(
   if (wantsEmail) {
     const { runEmailReport } = await import("../commands/email-report.js");
     const result = await runEmailReport(
-      { ...options, to: typeof flags.email === "string" ? flags.email : undefined, dryRun: Boolean(flags.dryRun) },
+      {
+        ...options,
+        recipient: typeof flags.email === "string" ? flags.email : undefined,
+        dryRun: Boolean(flags.dryRun),
+      },
       ctx.deps,
     );
     results.email = result;

@@ -14,8 +14,8 @@ import { buildReportBundle } from "./html-report.js";
 import type { ReportOptions } from "./report.js";
 
 export interface EmailReportOptions extends ReportOptions {
-  /** The --email argument; otherwise AUTHORSTACK_EMAIL_TO / digest.email. */
-  to?: string;
+  /** The --email argument; otherwise AUTHORSTACK_EMAIL_TO / digest.email. (`to` is the period's end.) */
+  recipient?: string;
   dryRun?: boolean;
 }
 
@@ -56,11 +56,11 @@ export async function runEmailReport(options: EmailReportOptions, deps: Deps): P
 
   if (options.dryRun) {
     // Show what would be sent, even before email is set up; a malformed --email is still refused.
-    const to = recipientFrom(deps, options.to) ?? null;
+    const to = recipientFrom(deps, options.recipient) ?? null;
     const from = senderFrom(deps) ?? null;
     const warnings: string[] = [];
     try {
-      resolveEmailSettings(deps, options.to);
+      resolveEmailSettings(deps, options.recipient);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       warnings.push(`not sendable yet: ${error.message}${error.hint ? `\n${error.hint}` : ""}`);
@@ -84,7 +84,7 @@ export async function runEmailReport(options: EmailReportOptions, deps: Deps): P
     };
   }
 
-  const settings = resolveEmailSettings(deps, options.to);
+  const settings = resolveEmailSettings(deps, options.recipient);
   const bundle = await buildReportBundle(options, deps);
   const { id, attempts, message, key } = await sendDigest(bundle, settings);
   return {

@@ -221,20 +221,18 @@ export function renderDigestEmail(bundle: ReportBundle): RenderedEmail {
     .join("\n");
   const html = layout(subject, inner, headline(report));
 
-  const text = [
+  const text = `${[
     `Your book sales, ${periodText(report)} (${sources})`,
-    "",
     headline(report),
-    "",
     chart.text,
     ...tables.map((t) => textTable(t.report, t.title)),
     totalsText(report),
-    report.warnings.length > 0 ? `Notes\n${report.warnings.map((w) => `  - ${w}`).join("\n")}\n` : "",
+    report.warnings.length > 0 ? `Notes\n${report.warnings.map((w) => `  - ${w}`).join("\n")}` : "",
     "Sent by AuthorStack from your own computer.",
-    "",
   ]
-    .filter((part, i, all) => !(part === "" && all[i - 1] === ""))
-    .join("\n");
+    .map((part) => part.trimEnd())
+    .filter((part) => part !== "")
+    .join("\n\n")}\n`;
   return { subject, html, text };
 }
 

@@ -39,6 +39,8 @@ export interface FakeResend {
   failNext(...modes: FailureMode[]): void;
   /** Holds every POST /emails response until release() is called; resolves `held` when one arrives. */
   hold(): { arrived: Promise<void>; release: () => void };
+  /** Forgets requests, sent emails, idempotency keys and pending failures (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -266,6 +268,13 @@ export async function startFakeResend(options: { keys?: string[] } = {}): Promis
           for (const w of h.waiters) w();
         },
       };
+    },
+    reset: () => {
+      requests.length = 0;
+      sent.length = 0;
+      failures.length = 0;
+      idempotency.clear();
+      holding = null;
     },
     close: () =>
       new Promise<void>((resolve) => {
