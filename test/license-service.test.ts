@@ -8,6 +8,9 @@ import { DAY, type KeyPair, type RunningService, startService, testKeyPair } fro
 const MACHINE_A = "a".repeat(32);
 const MACHINE_B = "b".repeat(32);
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below.
+type Body = Record<string, any>;
+
 let whop: FakeWhop;
 let keys: KeyPair;
 let service: RunningService;
@@ -203,7 +206,7 @@ describe("licence service against the fake Whop", () => {
     expect(wrongType.status).toBe(400);
     const get = await fetch(`${service.url}/v1/licenses/validate`);
     expect(get.status).toBe(405);
-    expect(((await get.json()) as any).error.code).toBe("method_not_allowed");
+    expect(((await get.json()) as Body).error.code).toBe("method_not_allowed");
     const nowhere = await fetch(`${service.url}/v1/nothing`);
     expect(nowhere.status).toBe(404);
   });
