@@ -53,9 +53,65 @@ export function plotValue(amount: string | undefined): number {
 
 export const TIME_GROUPS = new Set(["day", "week", "month", "year"]);
 
-/** Rows of a time-grouped report in time order (keys sort chronologically: 2025-07, 2025-07-14, 2025-W29). */
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+function emptyRow(key: string, label: string): ReportRow {
+  return {
+    key,
+    label,
+    units: { sold: 0, free: 0, refunded: 0, net: 0 },
+    kenpPages: 0,
+    royalties: {},
+    converted: null,
+    status: "final",
+  };
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function nextMonth(month: string): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+}
+
+/**
+ * Rows of a time-grouped report in time order (keys sort chronologically: 2025-07, 2025-07-14), with
+ * the days or months without sales filled in as empty rows so a chart's time axis is even. Periods
+ * too long to fill (an open `--to` only period) are filled between the first and last row only.
+ */
 export function timeRows(timeline: Report): ReportRow[] {
-  return [...timeline.rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rows = [...timeline.rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const by = timeline.groupBy;
+  if (by !== "day" && by !== "month") return rows;
+  const pattern = by === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}$/;
+  const present = new Map(rows.filter((r) => pattern.test(r.key)).map((r) => [r.key, r]));
+  const cut = (day: string) => (by === "day" ? day : day.slice(0, 7));
+  let start = cut(timeline.period.from);
+  let end = cut(timeline.period.to);
+  const keys = [...present.keys()];
+  const limit = by === "day" ? 400 : 120;
+  const step = by === "day" ? nextDay : nextMonth;
+  let count = 0;
+  for (let k = start; k <= end && count <= limit; k = step(k)) count++;
+  if (count > limit) {
+    if (keys.length === 0) return rows;
+    start = keys[0]!;
+    end = keys[keys.length - 1]!;
+  }
+  const filled: ReportRow[] = [];
+  count = 0;
+  for (let k = start; k <= end && count <= 2 * limit; k = step(k), count++) {
+    filled.push(present.get(k) ?? emptyRow(k, by === "day" ? k : `${MONTHS[Number(k.slice(5, 7)) - 1]} ${k.slice(0, 4)}`));
+  }
+  const others = rows.filter((r) => !pattern.test(r.key)); // e.g. whole-month KDP rows in a by-day report
+  return [...others, ...filled, ...rows.filter((r) => pattern.test(r.key) && (r.key < start || r.key > end))].sort(
+    (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
 }
 
 /**
