@@ -1,8 +1,10 @@
 import { cpSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AuthError } from "../src/errors.js";
 import { requirePro } from "../src/license/gate.js";
+import { createNodeServer } from "../src/license-service/index.js";
 import { main } from "../src/main.js";
 import { type FakeWhop, startFakeWhop } from "./fakes/whop.js";
 import {
@@ -248,6 +250,22 @@ describe("offline behaviour", () => {
     expect((error as AuthError).message).toMatch(/offline grace ended/);
     expect((error as AuthError).hint).toMatch(/authorstack license activate/);
     expect(await statusJson(c)).toMatchObject({ pro: false, state: "expired" });
+  });
+
+  it("a service that hangs does not block a Pro command beyond the short refresh timeout", async () => {
+    whop.add({ license_key: "CLI-SLOW-SERVICE" });
+    const c = cli();
+    expect(await run(c, "license", "activate", "CLI-SLOW-SERVICE")).toBe(0);
+    const hanging = createNodeServer(() => new Promise<Response>(() => {}));
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    try {
+      c.deps.env.AUTHORSTACK_LICENSE_URL = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+      c.clock.now = new Date(Date.now() + 2 * DAY); // stale: a refresh is attempted, and given up
+      expect(await gate(c)).toMatchObject({ state: "valid", plan: "pro" });
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
   });
 
   it("activation with the service down → exit 5 naming the service", async () => {

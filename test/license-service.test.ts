@@ -226,6 +226,7 @@ describe("licence service against the fake Whop", () => {
       const r = await validate("AS-WHOP-DOWN", MACHINE_A, badKey);
       expect(r.status).toBe(502);
       expect(badKey.logs.join("")).not.toContain("whop_test_revoked_key");
+      expect(badKey.logs.join("")).toMatch(/refused the service's credentials \(401\); check WHOP_API_KEY/);
     } finally {
       await badKey.close();
     }

@@ -46,6 +46,8 @@ class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** For the log only (our own words, never Whop's body or a key). */
+    readonly detail?: string,
   ) {
     super(message);
   }
@@ -169,6 +171,8 @@ export function createLicenseHandler(config: ServiceConfig, options: HandlerOpti
           502,
           "whop_unavailable",
           "the licence store (Whop) is not reachable; try again later",
+          {},
+          error.message,
         );
       }
       throw error;
@@ -251,6 +255,8 @@ export function createLicenseHandler(config: ServiceConfig, options: HandlerOpti
           502,
           "whop_unavailable",
           "the licence store (Whop) could not record the activation; try again later",
+          {},
+          error.message,
         );
       }
       throw error;
@@ -373,6 +379,7 @@ export function createLicenseHandler(config: ServiceConfig, options: HandlerOpti
       if (error instanceof HttpError) {
         response = errorResponse(error);
         fields.error = error.code;
+        if (error.detail) fields.detail = error.detail;
       } else {
         log("error", "internal error", { ...fields, detail: (error as Error)?.message ?? String(error) }, [
           licenseKeyForRedaction ?? "",

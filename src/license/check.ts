@@ -9,7 +9,6 @@ import { machineId } from "./machine.js";
 import {
   type CachedLicense,
   readCachedLicense,
-  readStoredLicenseKey,
   resolveLicenseKey,
   storeLicenseKey,
   writeCachedLicense,
@@ -204,5 +203,3 @@ export async function activateLicense(deps: Deps, key: string): Promise<LicenseI
     throw error;
   }
 }
-
-export { readStoredLicenseKey };

@@ -3,7 +3,7 @@
  * tokens can be verified offline. The private half is NOT in this repository: it lives only in the
  * licence service's `LICENSE_SIGNING_KEY`. Whoever runs the production service generates a key pair,
  * keeps the private PEM secret and replaces this constant with the public PEM
- * (`node -e` with `crypto.generateKeyPairSync("ed25519")`, see src/license-service/README.md).
+ * (see src/license-service/README.md).
  *
  * `AUTHORSTACK_LICENSE_PUBLIC_KEY` (PEM text) overrides it, for tests and self-hosted services.
  */

@@ -1,7 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Deps } from "../deps.js";
-import { AuthError } from "../errors.js";
 
 /**
  * The licence cache: `license.json` (mode 0600, next to credentials.json) holds the signed token and
@@ -82,14 +81,4 @@ export function resolveLicenseKey(deps: Deps): { key: string; from: "env" | "sto
   if (fromEnv) return { key: fromEnv, from: "env" };
   const stored = readStoredLicenseKey(deps);
   return stored ? { key: stored, from: "stored" } : undefined;
-}
-
-export function requireNonEmptyKey(key: string | undefined): string {
-  const trimmed = key?.trim();
-  if (!trimmed) {
-    throw new AuthError("no licence key given.", {
-      hint: "Run `authorstack license activate <key>` with the key from your Whop purchase, or set AUTHORSTACK_LICENSE_KEY.",
-    });
-  }
-  return trimmed;
 }
