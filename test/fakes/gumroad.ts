@@ -616,7 +616,7 @@ export class FakeGumroad {
     req: IncomingMessage,
     params: Record<string, string>,
     send: (status: number, headers: Record<string, string>, text: string) => void,
-  ): void {
+  ): unknown {
     const json = (status: number, value: unknown, extra: Record<string, string> = {}) =>
       send(
         status,
