@@ -7,6 +7,7 @@ import { createContext } from "./context.js";
 import { registerImport } from "./import.js";
 import { registerLicense } from "./license.js";
 import { registerReport } from "./report.js";
+import { registerRun } from "./run.js";
 import { registerSchedule } from "./schedule.js";
 import { registerSync } from "./sync.js";
 
@@ -37,6 +38,7 @@ export function buildProgram(deps: Deps): Command {
   registerSync(program, ctx);
   registerLicense(program, ctx);
   registerSchedule(program, ctx);
+  registerRun(program, ctx);
 
   for (const command of program.commands) {
     command.exitOverride();
