@@ -14,7 +14,10 @@ import { type GumroadCli, gumroadEnv, makeGumroadCli, storedTotals } from "./gum
 const BIN = fileURLToPath(new URL("../bin/authorstack.js", import.meta.url));
 const BUILT = fileURLToPath(new URL("../dist/sources/gumroad/sync.js", import.meta.url));
 
-function runCli(cli: GumroadCli, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string }> } {
+function runCli(
+  cli: GumroadCli,
+  args: string[],
+): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string }> } {
   const child = spawn(process.execPath, [BIN, ...args], { env: cli.env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   child.stdout!.on("data", (d) => (stdout += d));
@@ -45,7 +48,13 @@ describe("sync gumroad killed with SIGKILL resumes with exactly the right rows",
     const killAfter = [1, 9, 40]; // sales requests seen by the fake in that run
     for (const [round, limit] of killAfter.entries()) {
       let seen = 0;
-      const { child, done } = runCli(cli, ["sync", "gumroad", "--json", "--concurrency", round === 1 ? "1" : "4"]);
+      const { child, done } = runCli(cli, [
+        "sync",
+        "gumroad",
+        "--json",
+        "--concurrency",
+        round === 1 ? "1" : "4",
+      ]);
       fake.onRequest = (entry) => {
         if (entry.path === "/v2/sales" && ++seen === limit) child.kill("SIGKILL");
       };
@@ -80,6 +89,11 @@ describe("sync gumroad killed with SIGKILL resumes with exactly the right rows",
     // and the next sync is an ordinary incremental one
     const next = await runCli(cli, ["sync", "gumroad", "--json"]).done;
     expect(next.code).toBe(0);
-    expect(JSON.parse(next.stdout)).toMatchObject({ mode: "incremental", resumed: false, new: 0, updated: 0 });
+    expect(JSON.parse(next.stdout)).toMatchObject({
+      mode: "incremental",
+      resumed: false,
+      new: 0,
+      updated: 0,
+    });
   });
 });

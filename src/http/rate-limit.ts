@@ -15,13 +15,18 @@ export class RateLimiter {
       requestsPerSecond > 0 && Number.isFinite(requestsPerSecond) ? 1000 / requestsPerSecond : 0;
   }
 
-  /** Resolves when the caller may send its request. */
-  async take(): Promise<void> {
-    if (this.intervalMs === 0) return;
+  /** Reserves the next free slot; returns how long the caller must wait for it (ms). */
+  reserve(): number {
+    if (this.intervalMs === 0) return 0;
     const now = this.clock();
     const slot = Math.max(now, this.nextSlot);
     this.nextSlot = slot + this.intervalMs;
-    const wait = slot - now;
+    return slot - now;
+  }
+
+  /** Resolves when the caller may send its request. */
+  async take(): Promise<void> {
+    const wait = this.reserve();
     if (wait > 0) await sleep(wait);
   }
 }

@@ -1,0 +1,158 @@
+/**
+ * The shared HTTP layer (src/http/) against a scripted loopback server: retries, Retry-After,
+ * non-idempotent requests, User-Agent, secrets kept out of URLs and error messages.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { RemoteError } from "../src/errors.js";
+import { HttpClient, parseRetryAfter } from "../src/http/client.js";
+import { RateLimiter } from "../src/http/rate-limit.js";
+import { VERSION } from "../src/version.js";
+
+type Step = (req: IncomingMessage, res: ServerResponse) => void;
+
+interface Scripted {
+  url: string;
+  seen: { url: string; headers: IncomingMessage["headers"] }[];
+  close(): Promise<void>;
+}
+
+async function scripted(steps: Step[], fallback: Step = (_q, r) => r.end("{}")): Promise<Scripted> {
+  const seen: Scripted["seen"] = [];
+  let i = 0;
+  const server: Server = createServer((req, res) => {
+    seen.push({ url: req.url ?? "", headers: req.headers });
+    const step = steps[i++] ?? fallback;
+    step(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const retryLater: Step = (_req, res) => {
+  res.writeHead(429, { "content-type": "text/plain" });
+  res.end("Retry later\n");
+};
+const drop: Step = (req) => req.socket.destroy();
+const ok: Step = (_req, res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end('{"success":true}');
+};
+
+describe("HttpClient", () => {
+  let server: Scripted | undefined;
+  let client: HttpClient | undefined;
+
+  afterEach(async () => {
+    await client?.close();
+    await server?.close();
+  });
+
+  it("retries 429 (plain text, no Retry-After), 5xx and dropped connections, then succeeds", async () => {
+    server = await scripted([retryLater, drop, (_q, r) => r.writeHead(503).end(), ok]);
+    client = new HttpClient({ service: "Test API", baseUrl: server.url, baseDelayMs: 1 });
+    const response = await client.request({ path: "/v2/sales", bearerToken: "tok_test_secret" });
+    expect(response.status).toBe(200);
+    expect(response.attempts).toBe(4);
+    expect(client.stats).toEqual({ requests: 4, retries: 3 });
+  });
+
+  it("sends the User-Agent, and the token only in the Authorization header", async () => {
+    server = await scripted([ok]);
+    client = new HttpClient({ service: "Test API", baseUrl: server.url });
+    await client.request({
+      path: "/v2/user",
+      query: { after: "2025-01-01", none: undefined },
+      bearerToken: "tok_test_secret",
+    });
+    expect(server.seen[0]!.headers["user-agent"]).toBe(`authorstack/${VERSION}`);
+    expect(server.seen[0]!.headers.authorization).toBe("Bearer tok_test_secret");
+    expect(server.seen[0]!.url).toBe("/v2/user?after=2025-01-01");
+  });
+
+  it("gives up after the retries with a RemoteError that names the service and path, never the token or query", async () => {
+    server = await scripted([], retryLater);
+    client = new HttpClient({ service: "Test API", baseUrl: server.url, baseDelayMs: 1, maxRetries: 2 });
+    const error = await client
+      .request({ path: "/v2/sales", query: { page_key: "secret-ish" }, bearerToken: "tok_test_secret" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect((error as Error).message).toBe(
+      'Test API failed (GET /v2/sales): HTTP 429 "Retry later" (after 3 tries).',
+    );
+    expect(server.seen).toHaveLength(3);
+  });
+
+  it("honours Retry-After; one longer than the limit fails at once", async () => {
+    server = await scripted([
+      (_q, r) => r.writeHead(503, { "retry-after": "0" }).end(),
+      ok,
+      (_q, r) => r.writeHead(429, { "retry-after": "3600" }).end(),
+    ]);
+    client = new HttpClient({
+      service: "Test API",
+      baseUrl: server.url,
+      baseDelayMs: 60_000,
+      maxRetryAfterMs: 10_000,
+    });
+    // baseDelayMs is huge: only the Retry-After of 0 s lets this finish within the test timeout
+    expect((await client.request({ path: "/a" })).status).toBe(200);
+    await expect(client.request({ path: "/b" })).rejects.toThrow(/HTTP 429 and asked to wait 3600 s/);
+    expect(server.seen).toHaveLength(3);
+  });
+
+  it("does not retry a POST, and returns non-retryable statuses to the caller", async () => {
+    server = await scripted([(_q, r) => r.writeHead(503).end(), (_q, r) => r.writeHead(401).end()]);
+    client = new HttpClient({ service: "Test API", baseUrl: server.url, baseDelayMs: 1 });
+    const post = await client.request({
+      method: "POST",
+      path: "/oauth/token",
+      form: { code: "c", skip: undefined },
+    });
+    expect(post.status).toBe(503);
+    expect((await client.request({ path: "/v2/user" })).status).toBe(401);
+    expect(server.seen).toHaveLength(2);
+  });
+
+  it("a refused connection becomes a RemoteError after the retries", async () => {
+    server = await scripted([]);
+    const url = server.url;
+    await server.close();
+    server = undefined;
+    client = new HttpClient({ service: "Test API", baseUrl: url, baseDelayMs: 1, maxRetries: 1 });
+    await expect(client.request({ path: "/v2/user", bearerToken: "tok_test_secret" })).rejects.toThrow(
+      "Test API could not be reached (GET /v2/user): connection refused (after 2 tries).",
+    );
+  });
+});
+
+describe("parseRetryAfter and RateLimiter", () => {
+  it("reads delay-seconds and HTTP dates", () => {
+    const now = Date.parse("2025-01-01T00:00:00Z");
+    expect(parseRetryAfter("7", now)).toBe(7000);
+    expect(parseRetryAfter("Wed, 01 Jan 2025 00:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("Tue, 31 Dec 2024 00:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter(undefined, now)).toBeNull();
+    expect(parseRetryAfter("soon", now)).toBeNull();
+  });
+
+  it("reserves evenly spaced slots for concurrent callers", () => {
+    let clock = 1_000_000;
+    const limiter = new RateLimiter(2, () => clock);
+    expect([limiter.reserve(), limiter.reserve(), limiter.reserve()]).toEqual([0, 500, 1000]);
+    clock += 400;
+    expect(limiter.reserve()).toBe(1100);
+    clock += 10_000;
+    expect(limiter.reserve()).toBe(0);
+    expect(new RateLimiter(0, () => clock).reserve()).toBe(0);
+  });
+});
