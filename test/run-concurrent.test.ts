@@ -40,7 +40,7 @@ beforeEach(async () => {
     AUTHORSTACK_EMAIL_FROM: "digest@books.example.com",
     AUTHORSTACK_EMAIL_TO: "author@example.com",
   });
-  await grantPro(home.env);
+  await grantPro(home.env, new Date());
   seedSales(home.env, sampleSales());
 });
 afterEach(() => home.cleanup());

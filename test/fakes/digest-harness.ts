@@ -23,6 +23,8 @@ import { saleInserter } from "../../src/store/sales.js";
 import { main } from "../../src/main.js";
 
 export const TEST_LICENSE_KEY = "whop_test_license_key_0001";
+/** The fixed clock of in-process runs (makeDeps / runCli / grantPro defaults). */
+export const DEFAULT_NOW = new Date("2025-08-01T07:30:00Z");
 
 export interface TestHome {
   dir: string;
@@ -51,7 +53,7 @@ export interface Captured {
   opened: string[];
 }
 
-export function makeDeps(env: NodeJS.ProcessEnv, now = new Date("2025-08-01T07:30:00Z")): Captured {
+export function makeDeps(env: NodeJS.ProcessEnv, now = DEFAULT_NOW): Captured {
   const home = resolveHome(env);
   const out = new PassThrough();
   const err = new PassThrough();
@@ -88,10 +90,10 @@ export async function runCli(
 }
 
 /**
- * Grants Pro in a test home: a licence token signed with a fresh test key pair, bound to this
+ * Grants Pro in a test home (pass `new Date()` for spawned binaries, which use the real clock): a licence token signed with a fresh test key pair, bound to this
  * machine id, cached as `license activate` would, and the public key exported through `env`.
  */
-export async function grantPro(env: NodeJS.ProcessEnv, now = new Date()): Promise<void> {
+export async function grantPro(env: NodeJS.ProcessEnv, now = DEFAULT_NOW): Promise<void> {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const pem = publicKey.export({ type: "spki", format: "pem" }).toString();
   env.AUTHORSTACK_LICENSE_PUBLIC_KEY = pem;
