@@ -1,14 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { digestPeriod } from "../src/commands/run.js";
 import { resolveHome } from "../src/home.js";
 import { acquireLock } from "../src/util/lock.js";
+import { grantPro, makeHome, runCli, sampleSales, seedSales, type TestHome } from "./fakes/digest-harness.js";
 import { FAKE_RESEND_KEY, type FakeResend, startFakeResend } from "./fakes/resend.js";
-import { type TestHome, grantPro, makeHome, runCli, sampleSales, seedSales } from "./fakes/digest-harness.js";
 
 const NOW = new Date("2025-08-01T12:00:00Z");
 
@@ -36,14 +36,14 @@ beforeEach(async () => {
 });
 afterEach(() => home.cleanup());
 
-function runLog(env: NodeJS.ProcessEnv): Array<Record<string, any>> {
+function runLog(env: NodeJS.ProcessEnv): Array<Record<string, unknown>> {
   const path = `${resolveHome(env).logsDir}/run.log`;
   if (!existsSync(path)) return [];
   return readFileSync(path, "utf8")
     .trim()
     .split("\n")
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, any>);
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe("digest period", () => {
@@ -127,7 +127,13 @@ describe("run", () => {
     const lockPath = resolveHome(home.env).lock;
     writeFileSync(
       lockPath,
-      JSON.stringify({ pid: dead, host: hostname(), started: "1", since: "2025-07-31T07:30:00Z", command: "authorstack run" }),
+      JSON.stringify({
+        pid: dead,
+        host: hostname(),
+        started: "1",
+        since: "2025-07-31T07:30:00Z",
+        command: "authorstack run",
+      }),
     );
     const r = await runCli(["run", "--email"], home.env, NOW);
     expect(r.code).toBe(0);
@@ -152,7 +158,7 @@ describe("run", () => {
   });
 
   it("a failed sync (token revoked) exits 4, still sends the digest, and alerts naming the step and the fix", async () => {
-    const gumroad = createServer((req, res) => {
+    const gumroad = createServer((_req, res) => {
       res.writeHead(401);
       res.end();
     });

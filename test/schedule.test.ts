@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { grantPro, makeHome, runCli, type TestHome } from "./fakes/digest-harness.js";
 import { FAKE_RESEND_KEY } from "./fakes/resend.js";
-import { type TestHome, grantPro, makeHome, runCli } from "./fakes/digest-harness.js";
 
 /**
  * A fake `crontab` on PATH, behaving like cron's: `-l` prints the table or fails with
@@ -21,7 +21,8 @@ case "$1" in
 esac
 `;
 
-const EXISTING = "# m h  dom mon dow   command\nMAILTO=me@example.com\n0 3 * * 0 /usr/local/bin/backup --weekly   # keep\n\n*/5 * * * * echo '100%' > /dev/null\n";
+const EXISTING =
+  "# m h  dom mon dow   command\nMAILTO=me@example.com\n0 3 * * 0 /usr/local/bin/backup --weekly   # keep\n\n*/5 * * * * echo '100%' > /dev/null\n";
 
 let home: TestHome;
 let cronDir: string;
@@ -123,12 +124,19 @@ describe("schedule", () => {
     const r = await runCli(["schedule", "install", "--daily", "07:30"], env);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("not installed");
-    expect(r.stdout.trim()).toMatch(/^30 7 \* \* \* AUTHORSTACK_HOME=.* run --email --quiet # authorstack-schedule:/);
+    expect(r.stdout.trim()).toMatch(
+      /^30 7 \* \* \* AUTHORSTACK_HOME=.* run --email --quiet # authorstack-schedule:/,
+    );
     expect(existsSync(table)).toBe(false);
   });
 
   it("rejects bad schedules with a usage error", async () => {
-    for (const args of [["--daily", "25:00"], ["--daily", "7.30"], ["--cron", "* * *"], ["--cron", "0 7 * * * rm"]]) {
+    for (const args of [
+      ["--daily", "25:00"],
+      ["--daily", "7.30"],
+      ["--cron", "* * *"],
+      ["--cron", "0 7 * * * rm"],
+    ]) {
       const r = await runCli(["schedule", "install", ...args], home.env);
       expect(r.code, args.join(" ")).toBe(2);
     }
@@ -164,7 +172,9 @@ describe("schedule", () => {
     expect(r.stderr).toContain("config set digest.email");
     expect(r.stdout + r.stderr).not.toContain(FAKE_RESEND_KEY);
     expect(readFileSync(table, "utf8")).not.toContain(FAKE_RESEND_KEY);
-    const creds = JSON.parse(readFileSync(join(home.dir, "credentials.json"), "utf8")) as Record<string, any>;
+    const creds = JSON.parse(readFileSync(join(home.dir, "credentials.json"), "utf8")) as {
+      resend: { apiKey: string };
+    };
     expect(creds.resend.apiKey).toBe(FAKE_RESEND_KEY);
   });
 
