@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { idempotencyKey } from "../src/email/message.js";
 import { sendEmail } from "../src/email/resend.js";
+import { grantPro, makeHome, runCli, sampleSales, seedSales, type TestHome } from "./fakes/digest-harness.js";
 import { FAKE_RESEND_KEY, type FakeResend, startFakeResend } from "./fakes/resend.js";
-import { type TestHome, grantPro, makeHome, runCli, sampleSales, seedSales } from "./fakes/digest-harness.js";
 
 const NOW = new Date("2025-08-01T07:30:00Z");
 const PERIOD = ["--from", "2025-07-01", "--to", "2025-07-31"];
@@ -31,7 +31,12 @@ beforeEach(async () => {
 afterEach(() => home.cleanup());
 
 const mask = (text: string) =>
-  text.replace(/\d{4}-\d{2}-\d{2}/g, "YYYY-MM-DD").replace(/\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(, \d{4})?\b/g, "MONTH D");
+  text
+    .replace(/\d{4}-\d{2}-\d{2}/g, "YYYY-MM-DD")
+    .replace(
+      /\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(, \d{4})?\b/g,
+      "MONTH D",
+    );
 
 describe("report --email", () => {
   it("sends exactly one well-formed message through Resend", async () => {
@@ -87,7 +92,9 @@ describe("report --email", () => {
     expect(fake.sent).toHaveLength(1);
     // Another recipient or period is another digest.
     await runCli(["report", ...PERIOD, "--email", "other@example.com"], home.env, NOW);
-    expect(fake.requests[2]!.headers["idempotency-key"]).not.toBe(fake.requests[0]!.headers["idempotency-key"]);
+    expect(fake.requests[2]!.headers["idempotency-key"]).not.toBe(
+      fake.requests[0]!.headers["idempotency-key"],
+    );
     expect(fake.requests[2]!.body!.to).toEqual(["other@example.com"]);
   });
 
@@ -156,7 +163,9 @@ describe("report --email: missing settings exit 4 naming what to set", () => {
     delete home.env.AUTHORSTACK_EMAIL_TO;
     delete home.env.AUTHORSTACK_EMAIL_FROM;
     expect((await runCli(["config", "set", "digest.email", "cfg@example.com"], home.env)).code).toBe(0);
-    expect((await runCli(["config", "set", "email.from", "cfg-sender@books.example.com"], home.env)).code).toBe(0);
+    expect(
+      (await runCli(["config", "set", "email.from", "cfg-sender@books.example.com"], home.env)).code,
+    ).toBe(0);
     const r = await runCli(["report", ...PERIOD, "--email"], home.env, NOW);
     expect(r.code).toBe(0);
     expect(fake.requests[0]!.body!.to).toEqual(["cfg@example.com"]);
@@ -258,7 +267,9 @@ describe("Idempotency-Key semantics against the fake", () => {
     expect(idempotencyKey("digest", "Author@Example.com", "2025-07-01_2025-07-31", message)).toBe(a);
     expect(idempotencyKey("digest", "x@example.com", "2025-07-01_2025-07-31", message)).not.toBe(a);
     expect(idempotencyKey("digest", "author@example.com", "2025-07-02_2025-07-31", message)).not.toBe(a);
-    expect(idempotencyKey("digest", "author@example.com", "2025-07-01_2025-07-31", { ...message, text: "2" })).not.toBe(a);
+    expect(
+      idempotencyKey("digest", "author@example.com", "2025-07-01_2025-07-31", { ...message, text: "2" }),
+    ).not.toBe(a);
     expect(a.length).toBeLessThanOrEqual(256);
   });
 
@@ -271,9 +282,11 @@ describe("Idempotency-Key semantics against the fake", () => {
 
   it("same key + different payload → 409 invalid_idempotent_request → exit 5 error with Resend's message", async () => {
     await sendEmail(settings(), message, { idempotencyKey: "k-conflict" });
-    const error = await sendEmail(settings(), { ...message, text: "changed" }, { idempotencyKey: "k-conflict" }).catch(
-      (e: unknown) => e,
-    );
+    const error = await sendEmail(
+      settings(),
+      { ...message, text: "changed" },
+      { idempotencyKey: "k-conflict" },
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ exitCode: 5 });
     expect(String((error as Error).message)).toContain("invalid_idempotent_request");
     expect(String((error as Error).message)).toContain("different request payload");

@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sparkline, sparklineFit } from "../src/report/sparkline.js";
+import { grantPro, makeHome, runCli, sampleSales, seedSales, type TestHome } from "./fakes/digest-harness.js";
 import { FAKE_RESEND_KEY, type FakeResend, startFakeResend } from "./fakes/resend.js";
-import { type TestHome, grantPro, makeHome, runCli, sampleSales, seedSales } from "./fakes/digest-harness.js";
 
 const NOW = new Date("2025-08-01T07:30:00Z");
 const PERIOD = ["--from", "2025-07-01", "--to", "2025-07-31"];
@@ -39,7 +39,8 @@ describe("report --html", () => {
     expect(html.startsWith("<!doctype html>")).toBe(true);
     // No external assets: nothing to fetch.
     expect(html).not.toMatch(/<script|<link|<img|src=|url\(|@import/i);
-    for (const url of html.match(/https?:\/\/[^"' )]+/g) ?? []) expect(url).toBe("http://www.w3.org/2000/svg");
+    for (const url of html.match(/https?:\/\/[^"' )]+/g) ?? [])
+      expect(url).toBe("http://www.w3.org/2000/svg");
     expect(html).toContain("<svg");
     expect(html).toContain('class="bar"');
     expect(html).toContain("Royalties USD");
@@ -85,7 +86,11 @@ describe("report --html", () => {
 
   it("an empty period still renders a page", async () => {
     const file = join(home.dir, "empty.html");
-    const r = await runCli(["report", "--from", "2020-01-01", "--to", "2020-01-31", "--html", file], home.env, NOW);
+    const r = await runCli(
+      ["report", "--from", "2020-01-01", "--to", "2020-01-31", "--html", file],
+      home.env,
+      NOW,
+    );
     expect(r.code).toBe(0);
     expect(readFileSync(file, "utf8")).toContain("No sales in this period.");
   });
@@ -132,7 +137,7 @@ describe("rendered in headless Chromium", () => {
     const info = await page.evaluate(() => ({
       width: document.documentElement.scrollWidth,
       height: document.documentElement.scrollHeight,
-      text: document.body.innerText,
+      text: document.body.textContent,
     }));
     return { page, context, external, info };
   }

@@ -10,8 +10,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { grantPro, makeHome, sampleSales, seedSales, type TestHome } from "./fakes/digest-harness.js";
 import { FAKE_RESEND_KEY, type FakeResend, startFakeResend } from "./fakes/resend.js";
-import { type TestHome, grantPro, makeHome, sampleSales, seedSales } from "./fakes/digest-harness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "authorstack.js");
@@ -22,10 +22,14 @@ let home: TestHome;
 beforeAll(async () => {
   // `npm test` builds first; when run alone, build once here.
   if (!existsSync(join(ROOT, "dist", "commands", "run.js"))) {
-    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
-      cwd: ROOT,
-      stdio: "inherit",
-    });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
+      {
+        cwd: ROOT,
+        stdio: "inherit",
+      },
+    );
   }
   fake = await startFakeResend();
 }, 120_000);
@@ -56,7 +60,9 @@ function start(args: string[], env: NodeJS.ProcessEnv): Proc {
   let stderr = "";
   child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
   child.stdout!.resume();
-  const exit = new Promise<number>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const exit = new Promise<number>((resolve) =>
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  );
   return { child, exit, stderr: () => stderr };
 }
 
@@ -75,7 +81,10 @@ describe("two concurrent `run` processes (built binary)", () => {
     const b = start(["run", "--email"], home.env);
     // The winner reaches Resend and is held there; the loser must exit 6 meanwhile.
     await gate.arrived;
-    const first = await Promise.race([a.exit.then((code) => ({ p: a, code })), b.exit.then((code) => ({ p: b, code }))]);
+    const first = await Promise.race([
+      a.exit.then((code) => ({ p: a, code })),
+      b.exit.then((code) => ({ p: b, code })),
+    ]);
     expect(first.code, first.p.stderr()).toBe(6);
     expect(first.p.stderr()).toContain("holds the lock");
     gate.release();

@@ -53,7 +53,10 @@ export async function deliverReport(
     results.html = { file: result.file, bytes: result.bytes, opened: result.opened };
     if (!out.globals.json) {
       if (result.opened) out.info(`Opened ${result.file} in the browser.`);
-      else if (flags.open) out.info(`Wrote ${result.file}; open it in a browser (no browser is opened in a non-interactive session).`);
+      else if (flags.open)
+        out.info(
+          `Wrote ${result.file}; open it in a browser (no browser is opened in a non-interactive session).`,
+        );
       else out.info(`Wrote ${result.file}`);
     }
   }

@@ -7,7 +7,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .description(
       "the cron job (Pro): sync every connected source, then email the digest since the last one; logs to logs/run.log",
     )
-    .option("--email", "send the digest (also when digest.email is not set; recipient from AUTHORSTACK_EMAIL_TO)")
+    .option(
+      "--email",
+      "send the digest (also when digest.email is not set; recipient from AUTHORSTACK_EMAIL_TO)",
+    )
     .action(async (opts: { email?: boolean }, command: Command) => {
       const { runRun, RunFailed } = await import("../commands/run.js");
       const out = ctx.output(command);
@@ -28,7 +31,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
           : "";
         out.info(`✓ ${step.step}${step.skipped ? `: ${step.skipped}` : counts}`);
       }
-      if (result.digest) out.info(`Digest ${result.digest.from} – ${result.digest.to} sent to ${result.digest.recipient}.`);
-      if (result.steps.length <= 1) out.info("Nothing to do: no API source is connected and no digest is set up.");
+      if (result.digest)
+        out.info(`Digest ${result.digest.from} – ${result.digest.to} sent to ${result.digest.recipient}.`);
+      if (result.steps.length <= 1)
+        out.info("Nothing to do: no API source is connected and no digest is set up.");
     });
 }

@@ -5,7 +5,9 @@ import type { Output } from "./output.js";
 export function registerSchedule(program: Command, ctx: CliContext): void {
   const schedule = program
     .command("schedule")
-    .description("run `authorstack run --email --quiet` from cron (Pro): install, show or remove the crontab line");
+    .description(
+      "run `authorstack run --email --quiet` from cron (Pro): install, show or remove the crontab line",
+    );
 
   const print = (out: Output, result: import("../commands/schedule.js").ScheduleResult) => {
     if (out.globals.json) return out.json(result);
@@ -46,7 +48,8 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
       print(out, result);
       if (out.globals.json) return;
       if (result.line) out.data(result.line);
-      else if (result.crontab) out.info("No schedule installed. Add one with `authorstack schedule install --daily 07:30`.");
+      else if (result.crontab)
+        out.info("No schedule installed. Add one with `authorstack schedule install --daily 07:30`.");
     });
 
   schedule

@@ -4,10 +4,10 @@
  * and the same figures sends the same request and Resend delivers it once.
  */
 import type { Deps } from "../deps.js";
-import { AuthError } from "../errors.js";
 import { type EmailMessage, idempotencyKey } from "../email/message.js";
 import { sendEmail } from "../email/resend.js";
 import { type EmailSettings, recipientFrom, resolveEmailSettings, senderFrom } from "../email/settings.js";
+import { AuthError } from "../errors.js";
 import type { ReportBundle } from "../report/present.js";
 import { renderDigestEmail } from "../report/render-email.js";
 import { buildReportBundle } from "./html-report.js";

@@ -55,7 +55,8 @@ export interface HtmlReportResult {
 
 export async function runHtmlReport(options: HtmlReportOptions, deps: Deps): Promise<HtmlReportResult> {
   if (!options.file && !options.open) throw new UsageError("--html needs a file name (or use --open).");
-  if (options.file === "-" && options.open) throw new UsageError("--open cannot be combined with --html - (stdout).");
+  if (options.file === "-" && options.open)
+    throw new UsageError("--open cannot be combined with --html - (stdout).");
   const bundle = await buildReportBundle(options, deps);
   const html = renderHtmlReport(bundle, { version: VERSION });
   const bytes = Buffer.byteLength(html);
@@ -68,9 +69,12 @@ export async function runHtmlReport(options: HtmlReportOptions, deps: Deps): Pro
     try {
       writeFileSync(file, html, { mode: 0o600 });
     } catch (error) {
-      throw new UsageError(`cannot write the HTML report to ${file}: ${(error as NodeJS.ErrnoException).message}`, {
-        hint: "Give a file in a folder that exists and that you can write to.",
-      });
+      throw new UsageError(
+        `cannot write the HTML report to ${file}: ${(error as NodeJS.ErrnoException).message}`,
+        {
+          hint: "Give a file in a folder that exists and that you can write to.",
+        },
+      );
     }
   } else {
     // Sales figures are private: a folder of our own in the temp dir, files readable only by the user.

@@ -168,7 +168,13 @@ export async function runRun(options: RunOptions, deps: Deps): Promise<RunResult
   const failed = result.steps.filter((s) => !s.ok);
   if (failed.length > 0) {
     const first = failed[0]!;
-    const others = failed.length > 1 ? ` (also failed: ${failed.slice(1).map((s) => s.step).join(", ")})` : "";
+    const others =
+      failed.length > 1
+        ? ` (also failed: ${failed
+            .slice(1)
+            .map((s) => s.step)
+            .join(", ")})`
+        : "";
     throw new RunFailed(result, `the run failed at ${first.step}: ${first.error}${others}`, {
       hint: [first.hint, `The run log is ${runLogPath(deps)}.`].filter(Boolean).join("\n"),
       exitCode: (first.exitCode ?? 1) as ExitCodeValue,

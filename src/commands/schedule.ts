@@ -61,7 +61,9 @@ export function cronExpression(options: ScheduleInstallOptions): string {
   const daily = options.daily ?? DEFAULT_DAILY;
   const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(daily.trim());
   if (!m) {
-    throw new UsageError(`--daily "${daily}" is not a time of day.`, { hint: "Use 24-hour HH:MM, e.g. --daily 07:30." });
+    throw new UsageError(`--daily "${daily}" is not a time of day.`, {
+      hint: "Use 24-hour HH:MM, e.g. --daily 07:30.",
+    });
   }
   return `${Number(m[2])} ${Number(m[1])} * * *`;
 }
@@ -78,7 +80,9 @@ export function scriptPath(): string {
 }
 
 export function cronLine(deps: Deps, expr: string): string {
-  const envPart = deps.env.AUTHORSTACK_HOME ? `AUTHORSTACK_HOME=${shellWord(deps.env.AUTHORSTACK_HOME)} ` : "";
+  const envPart = deps.env.AUTHORSTACK_HOME
+    ? `AUTHORSTACK_HOME=${shellWord(deps.env.AUTHORSTACK_HOME)} `
+    : "";
   return `${expr} ${envPart}${shellWord(process.execPath)} ${shellWord(scriptPath())} run --email --quiet ${markerFor(deps)}`;
 }
 
@@ -86,7 +90,11 @@ export function cronLine(deps: Deps, expr: string): string {
 
 class CrontabMissing extends Error {}
 
-function crontab(deps: Deps, args: string[], input?: string): { status: number; stdout: string; stderr: string } {
+function crontab(
+  deps: Deps,
+  args: string[],
+  input?: string,
+): { status: number; stdout: string; stderr: string } {
   const result = spawnSync("crontab", args, {
     env: deps.env,
     input,
@@ -113,9 +121,12 @@ function readCrontab(deps: Deps): string {
 function writeCrontab(deps: Deps, content: string): void {
   const r = crontab(deps, ["-"], content);
   if (r.status !== 0) {
-    throw new AuthorstackError(`\`crontab -\` refused the new crontab: ${r.stderr.trim() || `exit ${r.status}`}`, {
-      hint: "Your crontab was left as it was. Add the line by hand with `crontab -e`.",
-    });
+    throw new AuthorstackError(
+      `\`crontab -\` refused the new crontab: ${r.stderr.trim() || `exit ${r.status}`}`,
+      {
+        hint: "Your crontab was left as it was. Add the line by hand with `crontab -e`.",
+      },
+    );
   }
 }
 
@@ -125,7 +136,10 @@ function splitLines(content: string): string[] {
 }
 
 function isOurs(line: string, marker: string): boolean {
-  return line.replace(/\r?\n$/, "").trimEnd().endsWith(marker);
+  return line
+    .replace(/\r?\n$/, "")
+    .trimEnd()
+    .endsWith(marker);
 }
 
 // --- what the cron job will lack ----------------------------------------------------------------------
@@ -197,7 +211,10 @@ async function pro(deps: Deps): Promise<void> {
   await requirePro(deps, "schedule");
 }
 
-export async function runScheduleInstall(options: ScheduleInstallOptions, deps: Deps): Promise<ScheduleResult> {
+export async function runScheduleInstall(
+  options: ScheduleInstallOptions,
+  deps: Deps,
+): Promise<ScheduleResult> {
   const expr = cronExpression(options);
   await pro(deps);
   const line = cronLine(deps, expr);
@@ -248,7 +265,9 @@ export async function runScheduleShow(_options: Record<string, never>, deps: Dep
         line: null,
         schedule: null,
         crontab: false,
-        warnings: ["The `crontab` command is not installed here; a schedule added by hand cannot be checked."],
+        warnings: [
+          "The `crontab` command is not installed here; a schedule added by hand cannot be checked.",
+        ],
         notes: [],
       };
     }
@@ -256,11 +275,18 @@ export async function runScheduleShow(_options: Record<string, never>, deps: Dep
   }
   const ours = splitLines(current).find((l) => isOurs(l, marker));
   const line = ours ? ours.replace(/\r?\n$/, "") : null;
-  const schedule = line ? (line.startsWith("@") ? line.split(" ")[0]! : line.split(/\s+/).slice(0, 5).join(" ")) : null;
+  const schedule = line
+    ? line.startsWith("@")
+      ? line.split(" ")[0]!
+      : line.split(/\s+/).slice(0, 5).join(" ")
+    : null;
   return { action: "shown", line, schedule, crontab: true, warnings: [], notes: [] };
 }
 
-export async function runScheduleRemove(_options: Record<string, never>, deps: Deps): Promise<ScheduleResult> {
+export async function runScheduleRemove(
+  _options: Record<string, never>,
+  deps: Deps,
+): Promise<ScheduleResult> {
   const marker = markerFor(deps);
   let current: string;
   try {
@@ -272,7 +298,9 @@ export async function runScheduleRemove(_options: Record<string, never>, deps: D
         line: null,
         schedule: null,
         crontab: false,
-        warnings: [`The \`crontab\` command is not installed here; remove the line ending in "${marker}" by hand.`],
+        warnings: [
+          `The \`crontab\` command is not installed here; remove the line ending in "${marker}" by hand.`,
+        ],
         notes: [],
       };
     }
@@ -280,7 +308,8 @@ export async function runScheduleRemove(_options: Record<string, never>, deps: D
   }
   const lines = splitLines(current);
   const ours = lines.filter((l) => isOurs(l, marker));
-  if (ours.length === 0) return { action: "absent", line: null, schedule: null, crontab: true, warnings: [], notes: [] };
+  if (ours.length === 0)
+    return { action: "absent", line: null, schedule: null, crontab: true, warnings: [], notes: [] };
   writeCrontab(deps, lines.filter((l) => !isOurs(l, marker)).join(""));
   return {
     action: "removed",

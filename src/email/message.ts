@@ -12,7 +12,12 @@ export interface EmailMessage {
  * (or `report --email` run twice for the same period and the same figures) cannot send the same digest
  * twice, while a changed figure yields a new key. Resend keeps keys for 24 hours; 1–256 characters.
  */
-export function idempotencyKey(kind: string, recipient: string, period: string, message: EmailMessage): string {
+export function idempotencyKey(
+  kind: string,
+  recipient: string,
+  period: string,
+  message: EmailMessage,
+): string {
   const hash = createHash("sha256")
     .update(recipient.trim().toLowerCase())
     .update("\0")

@@ -33,7 +33,11 @@ export interface SendOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function sendEmail(settings: EmailSettings, message: EmailMessage, options: SendOptions): Promise<SendResult> {
+export async function sendEmail(
+  settings: EmailSettings,
+  message: EmailMessage,
+  options: SendOptions,
+): Promise<SendResult> {
   const { Resend } = await import("resend");
   const client = new Resend(settings.apiKey, settings.baseUrl ? { baseUrl: settings.baseUrl } : undefined);
   const maxAttempts = options.maxAttempts ?? 4;
@@ -44,7 +48,13 @@ export async function sendEmail(settings: EmailSettings, message: EmailMessage, 
   for (;;) {
     attempt++;
     const { data, error, headers } = await client.emails.send(
-      { from: settings.from, to: [settings.to], subject: message.subject, html: message.html, text: message.text },
+      {
+        from: settings.from,
+        to: [settings.to],
+        subject: message.subject,
+        html: message.html,
+        text: message.text,
+      },
       { idempotencyKey: options.idempotencyKey },
     );
     if (!error && data?.id) return { id: data.id, attempts: attempt };
@@ -85,7 +95,11 @@ export function retryDelay(
   }
 }
 
-export function mapResendError(error: ResendErrorBody, settings: Pick<EmailSettings, "from" | "to">, attempts = 1) {
+export function mapResendError(
+  error: ResendErrorBody,
+  settings: Pick<EmailSettings, "from" | "to">,
+  attempts = 1,
+) {
   const name = error.name ?? "unknown_error";
   const resendSays = error.message ?? "(no message)";
   const status = error.statusCode ?? null;
@@ -110,13 +124,17 @@ export function mapResendError(error: ResendErrorBody, settings: Pick<EmailSetti
             : `Check the sender (AUTHORSTACK_EMAIL_FROM / email.from: ${settings.from}) and the recipient (${settings.to}).`,
       });
     case "rate_limit_exceeded":
-      return new RemoteError(`${what}${tries}`, { hint: "Too many requests to Resend; try again in a minute." });
+      return new RemoteError(`${what}${tries}`, {
+        hint: "Too many requests to Resend; try again in a minute.",
+      });
     case "daily_quota_exceeded":
       return new RemoteError(what, {
         hint: "Resend's daily sending quota is used up (free plan: 100 emails a day); try again tomorrow or upgrade the Resend plan.",
       });
     case "monthly_quota_exceeded":
-      return new RemoteError(what, { hint: "Resend's monthly sending quota is used up; upgrade the Resend plan." });
+      return new RemoteError(what, {
+        hint: "Resend's monthly sending quota is used up; upgrade the Resend plan.",
+      });
     case "invalid_idempotent_request":
     case "concurrent_idempotent_requests":
       return new RemoteError(`${what}${tries}`, {

@@ -53,7 +53,20 @@ export function plotValue(amount: string | undefined): number {
 
 export const TIME_GROUPS = new Set(["day", "week", "month", "year"]);
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 function emptyRow(key: string, label: string): ReportRow {
   return {
@@ -106,12 +119,17 @@ export function timeRows(timeline: Report): ReportRow[] {
   const filled: ReportRow[] = [];
   count = 0;
   for (let k = start; k <= end && count <= 2 * limit; k = step(k), count++) {
-    filled.push(present.get(k) ?? emptyRow(k, by === "day" ? k : `${MONTHS[Number(k.slice(5, 7)) - 1]} ${k.slice(0, 4)}`));
+    filled.push(
+      present.get(k) ??
+        emptyRow(k, by === "day" ? k : `${MONTHS[Number(k.slice(5, 7)) - 1]} ${k.slice(0, 4)}`),
+    );
   }
   const others = rows.filter((r) => !pattern.test(r.key)); // e.g. whole-month KDP rows in a by-day report
-  return [...others, ...filled, ...rows.filter((r) => pattern.test(r.key) && (r.key < start || r.key > end))].sort(
-    (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  return [
+    ...others,
+    ...filled,
+    ...rows.filter((r) => pattern.test(r.key) && (r.key < start || r.key > end)),
+  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /**
@@ -127,7 +145,8 @@ export function primaryCurrency(timeline: Report): string | null {
       if (parseMicros(amount) !== 0) counts.set(currency, (counts.get(currency) ?? 0) + 1);
     }
   }
-  for (const currency of Object.keys(timeline.totals.royalties)) if (!counts.has(currency)) counts.set(currency, 0);
+  for (const currency of Object.keys(timeline.totals.royalties))
+    if (!counts.has(currency)) counts.set(currency, 0);
   const preferred = ["USD", "EUR"];
   const sorted = [...counts.entries()].sort((a, b) => {
     if (b[1] !== a[1]) return b[1] - a[1];
@@ -140,7 +159,10 @@ export function primaryCurrency(timeline: Report): string | null {
 }
 
 /** The amount of one row in the chart currency: converted when converting, else that currency's royalties. */
-export function rowAmount(row: Pick<ReportRow, "royalties" | "converted">, currency: string): string | undefined {
+export function rowAmount(
+  row: Pick<ReportRow, "royalties" | "converted">,
+  currency: string,
+): string | undefined {
   if (row.converted && row.converted.currency === currency) return row.converted.amount;
   return row.royalties[currency];
 }

@@ -6,8 +6,6 @@
  */
 import { parseMicros } from "../util/money.js";
 import {
-  type ReportBundle,
-  TIME_GROUPS,
   currenciesOf,
   formatAmount,
   formatCount,
@@ -17,8 +15,10 @@ import {
   periodText,
   plotValue,
   primaryCurrency,
+  type ReportBundle,
   rowAmount,
   royaltiesText,
+  TIME_GROUPS,
   timeRows,
 } from "./present.js";
 import { escapeXml as esc } from "./svg-chart.js";
@@ -48,9 +48,19 @@ function headlineCells(report: Report): string {
     `<td valign="top" style="padding:10px 12px;border:1px solid #e5e7eb;background:#ffffff;${FONT}"><div style="font-size:11px;color:#6b7280;text-transform:uppercase">${esc(label)}</div><div style="font-size:20px;font-weight:bold;color:#111827;margin-top:2px">${esc(value)}</div><div style="font-size:11px;color:#6b7280">${esc(sub)}</div></td>`;
   const currencies = currenciesOf(t.royalties);
   if (currencies.length === 0) cells.push(cell("Royalties", "0", "no sales"));
-  for (const c of currencies.slice(0, 3)) cells.push(cell(`Royalties ${c}`, formatAmount(c, t.royalties[c]!), c));
-  if (t.converted) cells.push(cell(`≈ ${t.converted.currency}`, formatAmount(t.converted.currency, t.converted.amount), "estimate"));
-  cells.push(cell("Units (net)", formatCount(t.units.net), `${formatCount(t.units.sold)} sold · ${formatCount(t.units.refunded)} refunded`));
+  for (const c of currencies.slice(0, 3))
+    cells.push(cell(`Royalties ${c}`, formatAmount(c, t.royalties[c]!), c));
+  if (t.converted)
+    cells.push(
+      cell(`≈ ${t.converted.currency}`, formatAmount(t.converted.currency, t.converted.amount), "estimate"),
+    );
+  cells.push(
+    cell(
+      "Units (net)",
+      formatCount(t.units.net),
+      `${formatCount(t.units.sold)} sold · ${formatCount(t.units.refunded)} refunded`,
+    ),
+  );
   cells.push(cell("KENP pages", formatCount(t.kenpPages), "read"));
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="6" border="0" style="border-collapse:separate"><tr>${cells.join("")}</tr></table>`;
 }
@@ -82,7 +92,9 @@ function barChart(bundle: ReportBundle): { html: string; text: string } {
     })
     .join("\n");
   const caption = `${title}${currency ? `, ${currency}${bundle.timeline.currency ? " (converted estimate)" : ""}` : ""}`;
-  const more = dropped ? `<p style="${FONT};font-size:11px;color:#6b7280">${dropped} earlier ${dropped === 1 ? "entry" : "entries"} not shown.</p>` : "";
+  const more = dropped
+    ? `<p style="${FONT};font-size:11px;color:#6b7280">${dropped} earlier ${dropped === 1 ? "entry" : "entries"} not shown.</p>`
+    : "";
   const html = `<h2 style="${FONT};font-size:15px;margin:20px 0 8px;color:#111827">${esc(caption)}</h2>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse">
 ${htmlRows}
@@ -112,13 +124,18 @@ function htmlTable(report: Report, title: string): string {
   const body = rows
     .map(
       (row: ReportRow) =>
-        `<tr><td style="${CELL}">${esc(row.label)}${row.status === "estimate" ? ' <span style="font-size:10px;color:#92400e">(estimate)</span>' : ""}</td><td style="${NUM}">${formatCount(row.units.net)}</td><td style="${NUM}">${formatCount(row.kenpPages)}</td><td style="${NUM}">${currencies
-          .filter((c) => row.royalties[c] !== undefined)
-          .map((c) => esc(formatMoney(c, row.royalties[c]!)))
-          .join("<br>") || "—"}</td></tr>`,
+        `<tr><td style="${CELL}">${esc(row.label)}${row.status === "estimate" ? ' <span style="font-size:10px;color:#92400e">(estimate)</span>' : ""}</td><td style="${NUM}">${formatCount(row.units.net)}</td><td style="${NUM}">${formatCount(row.kenpPages)}</td><td style="${NUM}">${
+          currencies
+            .filter((c) => row.royalties[c] !== undefined)
+            .map((c) => esc(formatMoney(c, row.royalties[c]!)))
+            .join("<br>") || "—"
+        }</td></tr>`,
     )
     .join("\n");
-  const empty = rows.length === 0 ? `<tr><td colspan="4" style="${CELL};color:#6b7280">No sales in this period.</td></tr>` : "";
+  const empty =
+    rows.length === 0
+      ? `<tr><td colspan="4" style="${CELL};color:#6b7280">No sales in this period.</td></tr>`
+      : "";
   return `<h2 style="${FONT};font-size:15px;margin:20px 0 8px;color:#111827">${esc(title)}</h2>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse">
 ${head}
@@ -161,7 +178,10 @@ function totalsText(report: Report): string {
   const currencies = currenciesOf(t.royalties);
   if (currencies.length === 0) return "";
   const lines = currencies.map((c) => `  ${formatMoney(c, t.royalties[c]!)}`);
-  if (t.converted) lines.push(`  ≈ ${formatMoney(t.converted.currency, t.converted.amount)} (estimate; rates: ${t.converted.rates})`);
+  if (t.converted)
+    lines.push(
+      `  ≈ ${formatMoney(t.converted.currency, t.converted.amount)} (estimate; rates: ${t.converted.rates})`,
+    );
   return `Totals per currency\n${lines.join("\n")}\n`;
 }
 

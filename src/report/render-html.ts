@@ -5,8 +5,6 @@
  */
 import { parseMicros } from "../util/money.js";
 import {
-  type ReportBundle,
-  TIME_GROUPS,
   currenciesOf,
   formatAmount,
   formatCount,
@@ -15,7 +13,9 @@ import {
   periodText,
   plotValue,
   primaryCurrency,
+  type ReportBundle,
   rowAmount,
+  TIME_GROUPS,
   timeRows,
 } from "./present.js";
 import { escapeXml as esc, renderChart } from "./svg-chart.js";
@@ -62,7 +62,9 @@ function cards(report: Report): string {
     );
   }
   if (currenciesOf(t.royalties).length === 0) {
-    out.push(`<div class="card"><div class="label">Royalties</div><div class="value">0</div><div class="sub">no sales in this period</div></div>`);
+    out.push(
+      `<div class="card"><div class="label">Royalties</div><div class="value">0</div><div class="sub">no sales in this period</div></div>`,
+    );
   }
   if (t.converted) {
     out.push(
@@ -105,7 +107,11 @@ function charts(bundle: ReportBundle): string {
         renderChart({
           title: `Royalties ${currency}`,
           labels,
-          bars: { name: `Royalties ${currency}`, values: rows.map((r) => plotValue(r.royalties[currency])), color: "#0d9488" },
+          bars: {
+            name: `Royalties ${currency}`,
+            values: rows.map((r) => plotValue(r.royalties[currency])),
+            color: "#0d9488",
+          },
           height: 200,
         }),
       );
@@ -127,7 +133,11 @@ function table(report: Report, title: string): string {
   const currencies = currenciesOf(report.totals.royalties);
   const converted = report.currency;
   const head = [
-    `<th>${esc(groupTitle(report.groupBy).replace(/^By /, "").replace(/^./, (c) => c.toUpperCase()))}</th>`,
+    `<th>${esc(
+      groupTitle(report.groupBy)
+        .replace(/^By /, "")
+        .replace(/^./, (c) => c.toUpperCase()),
+    )}</th>`,
     '<th class="num">Sold</th><th class="num">Free</th><th class="num">Refunded</th><th class="num">Net</th><th class="num">KENP pages</th>',
     ...currencies.map((c) => `<th class="num">Royalties ${esc(c)}</th>`),
     converted ? `<th class="num">≈ ${esc(converted)}</th>` : "",
@@ -141,7 +151,9 @@ function table(report: Report, title: string): string {
         `<td>${esc(row.label)}</td>`,
         `<td class="num">${formatCount(row.units.sold)}</td><td class="num">${formatCount(row.units.free)}</td><td class="num">${formatCount(row.units.refunded)}</td><td class="num">${formatCount(row.units.net)}</td><td class="num">${formatCount(row.kenpPages)}</td>`,
         royaltyCells(row.royalties, currencies),
-        converted ? `<td class="num">${row.converted ? esc(formatAmount(converted, row.converted.amount)) : "—"}</td>` : "",
+        converted
+          ? `<td class="num">${row.converted ? esc(formatAmount(converted, row.converted.amount)) : "—"}</td>`
+          : "",
         `<td><span class="status ${esc(row.status)}">${esc(row.status)}</span></td>`,
         "</tr>",
       ].join(""),
@@ -152,7 +164,9 @@ function table(report: Report, title: string): string {
     "<tr><td>Total</td>",
     `<td class="num">${formatCount(t.units.sold)}</td><td class="num">${formatCount(t.units.free)}</td><td class="num">${formatCount(t.units.refunded)}</td><td class="num">${formatCount(t.units.net)}</td><td class="num">${formatCount(t.kenpPages)}</td>`,
     royaltyCells(t.royalties, currencies),
-    converted ? `<td class="num">${t.converted ? esc(formatAmount(converted, t.converted.amount)) : "—"}</td>` : "",
+    converted
+      ? `<td class="num">${t.converted ? esc(formatAmount(converted, t.converted.amount)) : "—"}</td>`
+      : "",
     "<td></td></tr>",
   ].join("");
   const empty = report.rows.length === 0 ? `<p class="muted">No sales in this period.</p>` : "";

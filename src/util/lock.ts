@@ -172,7 +172,12 @@ function held(path: string, owner: LockOwner): HeldLock {
       if (released) return;
       released = true;
       const current = readOwner(path);
-      if (current !== "missing" && current !== null && current.pid === owner.pid && current.since === owner.since) {
+      if (
+        current !== "missing" &&
+        current !== null &&
+        current.pid === owner.pid &&
+        current.since === owner.since
+      ) {
         rmSync(path, { force: true });
       }
     },

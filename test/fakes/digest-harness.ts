@@ -17,10 +17,10 @@ import { TOKEN_AUDIENCE, TOKEN_ISSUER, TOKEN_TYPE } from "../../src/license/cons
 import { licenseKeyHash } from "../../src/license/hash.js";
 import { machineId } from "../../src/license/machine.js";
 import { storeLicenseKey, writeCachedLicense } from "../../src/license/store.js";
+import { main } from "../../src/main.js";
 import { emptyRecord, type SaleRecord } from "../../src/model.js";
 import { openDatabase } from "../../src/store/db.js";
 import { saleInserter } from "../../src/store/sales.js";
-import { main } from "../../src/main.js";
 
 export const TEST_LICENSE_KEY = "whop_test_license_key_0001";
 /** The fixed clock of in-process runs (makeDeps / runCli / grantPro defaults). */
@@ -146,7 +146,15 @@ export function seedSales(env: NodeJS.ProcessEnv, records: SaleRecord[]): void {
 export function sampleSales(): SaleRecord[] {
   const rows: SaleRecord[] = [];
   let n = 0;
-  const days = ["2025-07-03", "2025-07-05", "2025-07-09", "2025-07-14", "2025-07-15", "2025-07-21", "2025-07-28"];
+  const days = [
+    "2025-07-03",
+    "2025-07-05",
+    "2025-07-09",
+    "2025-07-14",
+    "2025-07-15",
+    "2025-07-21",
+    "2025-07-28",
+  ];
   for (const [i, date] of days.entries()) {
     rows.push(
       sale({

@@ -8,7 +8,7 @@
  * 429 daily_quota_exceeded, 500 with a non-JSON body, connection reset, held responses).
  */
 import { createHash, randomUUID } from "node:crypto";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedRequest {
@@ -66,7 +66,13 @@ function send(
   res.end(text);
 }
 
-function error(res: ServerResponse, status: number, name: string, message: string, headers?: Record<string, string>) {
+function error(
+  res: ServerResponse,
+  status: number,
+  name: string,
+  message: string,
+  headers?: Record<string, string>,
+) {
   // Resend's key order: statusCode, message, name.
   send(res, status, { statusCode: status, message, name }, headers);
 }
@@ -125,7 +131,7 @@ export async function startFakeResend(options: { keys?: string[] } = {}): Promis
       return;
     }
     const auth = req.headers.authorization;
-    if (!auth || !auth.startsWith("Bearer ") || auth.length <= "Bearer ".length) {
+    if (!auth?.startsWith("Bearer ") || auth.length <= "Bearer ".length) {
       return fail(401, "missing_api_key", "Missing API key in the authorization header.");
     }
     if (!keys.has(auth.slice("Bearer ".length))) return fail(403, "invalid_api_key", "API key is invalid.");
