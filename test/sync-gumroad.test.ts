@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   addDays,
@@ -306,5 +307,45 @@ describe("the sync engine", () => {
     ).rejects.toThrow(/same page cursor twice/);
     expect(calls).toBe(2); // the first page, then the repeat (a sequential walk needs no planning request)
     expect(state!.run).not.toBeNull(); // the run stays resumable
+  });
+});
+
+describe("sync gumroad on a terminal", () => {
+  let fake: FakeGumroad;
+  let cli: GumroadCli;
+
+  beforeEach(async () => {
+    fake = await startFakeGumroad({ sales: 300, seed: 9, faults: { latencyMs: 5 } });
+  });
+
+  afterEach(async () => {
+    await fake.close();
+    cli?.cleanup();
+  });
+
+  it("shows a progress line on stderr only when stderr is a TTY, and the summary line", async () => {
+    cli = makeGumroadCli(gumroadEnv(fake, { GUMROAD_ACCESS_TOKEN: fake.issueToken() }));
+    Object.assign(cli.deps.stderr, { isTTY: true });
+    expect(await cli.run("sync", "gumroad")).toBe(0);
+    expect(cli.stderr()).toContain("\r\u001b[2KGumroad: ");
+    expect(cli.stderr()).toMatch(/Gumroad: \d+ pages, \d+ sales/);
+    expect(cli.stderr()).toMatch(/300 sales fetched in \d+ requests — 300 new, 0 updated, 0 unchanged/);
+    expect(cli.stdout()).toBe("");
+    cli.reset();
+    expect(await cli.run("sync", "gumroad", "--quiet")).toBe(0);
+    expect(cli.stderr()).toBe("");
+  });
+
+  it("not connected on a terminal: offers to log in; declining exits 4", async () => {
+    cli = makeGumroadCli(gumroadEnv(fake));
+    const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+    stdin.isTTY = true;
+    Object.defineProperty(cli.deps, "stdin", { value: stdin });
+    const run = cli.run("sync", "gumroad");
+    await new Promise((r) => setTimeout(r, 200));
+    stdin.write("n\n");
+    expect(await run).toBe(4);
+    expect(cli.stderr()).toContain("Log in now?");
+    expect(cli.stderr()).toContain("authorstack auth login gumroad");
   });
 });

@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import { mask } from "../credentials.js";
 import type { Deps } from "../deps.js";
 import { AuthError, UsageError } from "../errors.js";
@@ -178,6 +179,23 @@ export async function verifyToken(settings: GumroadSettings, token: string): Pro
   }
 }
 
+/**
+ * Streams for @inquirer/prompts: it ends its output stream when a prompt closes, so it gets a
+ * forwarding stream onto stderr rather than stderr itself (which must stay open for messages).
+ */
+export function promptContext(deps: Deps): { input: Deps["stdin"]; output: Writable } {
+  const output = new Writable({
+    write(chunk, _encoding, callback) {
+      deps.stderr.write(chunk, () => callback());
+    },
+  });
+  Object.assign(output, {
+    isTTY: deps.stderr.isTTY,
+    columns: (deps.stderr as { columns?: number }).columns ?? 80,
+  });
+  return { input: deps.stdin, output };
+}
+
 async function readTokenFromStdin(deps: Deps, interactive: boolean): Promise<string> {
   let text: string;
   if (deps.stdin.isTTY) {
@@ -187,10 +205,7 @@ async function readTokenFromStdin(deps: Deps, interactive: boolean): Promise<str
       });
     }
     const { password } = await import("@inquirer/prompts");
-    text = await password(
-      { message: "Paste your Gumroad access token:", mask: "•" },
-      { input: deps.stdin, output: deps.stderr },
-    );
+    text = await password({ message: "Paste your Gumroad access token:", mask: "•" }, promptContext(deps));
   } else {
     const chunks: Buffer[] = [];
     for await (const chunk of deps.stdin)

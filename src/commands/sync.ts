@@ -4,7 +4,7 @@ import { GumroadApi, gumroadSettings, LOGIN_COMMAND } from "../sources/gumroad/a
 import { type GumroadSyncState, type SyncProgress, syncGumroad } from "../sources/gumroad/sync.js";
 import { openDatabase } from "../store/db.js";
 import { SyncStore } from "../store/gumroad.js";
-import { gumroadToken, runAuthLogin } from "./auth.js";
+import { gumroadToken, promptContext, runAuthLogin } from "./auth.js";
 
 export const SYNC_SOURCES = ["gumroad"] as const;
 export const DEFAULT_LOOKBACK_DAYS = 45;
@@ -71,7 +71,7 @@ export async function runSync(options: SyncCommandOptions, deps: Deps): Promise<
     const { confirm } = await import("@inquirer/prompts");
     const yes = await confirm(
       { message: "AuthorStack is not connected to Gumroad yet. Log in now?", default: true },
-      { input: deps.stdin, output: deps.stderr },
+      promptContext(deps),
     );
     if (!yes)
       throw new AuthError("not connected to Gumroad.", {

@@ -41,7 +41,7 @@ try {
   }
   await page.waitForLoadState("load");
   result.steps.push(page.url().replace(/code=[^&]+/, "code=…"));
-  result.callbackText = await page.locator("body").innerText();
+  result.callbackText = await page.locator("body").textContent();
 } catch (error) {
   result.error = String(error?.stack ?? error);
 } finally {

@@ -156,7 +156,7 @@ export async function startLoopback(options: LoopbackOptions): Promise<LoopbackL
     finish();
     settle?.reject(
       new AuthError(
-        `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the Gumroad login in the browser.`,
+        `timed out after ${options.timeoutMs / 1000} s waiting for the Gumroad login in the browser.`,
         {
           hint: "Run `authorstack auth login gumroad` again (--timeout N to wait longer), or use --with-token.",
         },
