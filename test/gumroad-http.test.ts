@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RemoteError } from "../src/errors.js";
 import { HttpClient, parseRetryAfter } from "../src/http/client.js";
 import { RateLimiter } from "../src/http/rate-limit.js";
+import { GumroadApi, gumroadSettings } from "../src/sources/gumroad/api.js";
 import { VERSION } from "../src/version.js";
 
 type Step = (req: IncomingMessage, res: ServerResponse) => void;
@@ -55,6 +56,8 @@ describe("HttpClient", () => {
   afterEach(async () => {
     await client?.close();
     await server?.close();
+    client = undefined;
+    server = undefined;
   });
 
   it("retries 429 (plain text, no Retry-After), 5xx and dropped connections, then succeeds", async () => {
@@ -131,6 +134,78 @@ describe("HttpClient", () => {
     client = new HttpClient({ service: "Test API", baseUrl: url, baseDelayMs: 1, maxRetries: 1 });
     await expect(client.request({ path: "/v2/user", bearerToken: "tok_test_secret" })).rejects.toThrow(
       "Test API could not be reached (GET /v2/user): connection refused (after 2 tries).",
+    );
+  });
+});
+
+describe("GumroadApi status handling", () => {
+  let server: Scripted | undefined;
+  let api: GumroadApi | undefined;
+
+  afterEach(async () => {
+    await api?.close();
+    await server?.close();
+    api = undefined;
+    server = undefined;
+  });
+
+  function json(status: number, body: unknown): Step {
+    return (_q, r) => r.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  }
+
+  it("checks `success` on a 200, reads `error` on a 400, maps 401/403 to AuthError", async () => {
+    server = await scripted([
+      json(200, { success: false, message: "The sale was not found" }),
+      json(400, { status: 400, error: "Invalid page_key." }),
+      (_q, r) =>
+        r
+          .writeHead(401, {
+            "www-authenticate":
+              'Bearer error="invalid_token", error_description="The access token was revoked"',
+          })
+          .end(),
+      (_q, r) => r.writeHead(403).end(),
+      (_q, r) => r.writeHead(200, { "content-type": "text/html" }).end("<html></html>"),
+      json(200, { success: true, sales: [] }),
+    ]);
+    api = new GumroadApi(
+      gumroadSettings(
+        { AUTHORSTACK_GUMROAD_API_URL: server.url, AUTHORSTACK_HTTP_RETRY_BASE_MS: "1" },
+        { "gumroad.requestsPerSecond": "1000" },
+      ),
+      "tok_test_secret",
+    );
+    await expect(api.salesPage({})).rejects.toThrow("Gumroad API refused /v2/sales: The sale was not found.");
+    await expect(api.salesPage({ pageKey: "x" })).rejects.toThrow(
+      "Gumroad API rejected /v2/sales (HTTP 400): Invalid page_key.",
+    );
+    const revoked = await api.salesPage({}).catch((e: unknown) => e);
+    expect(revoked).toMatchObject({ exitCode: 4, message: expect.stringContaining("token revoked") });
+    await expect(api.salesPage({})).rejects.toMatchObject({
+      exitCode: 4,
+      message: expect.stringContaining("scope"),
+    });
+    await expect(api.salesPage({})).rejects.toThrow("not JSON");
+    expect(await api.salesPage({ after: "2025-01-01" })).toEqual({ sales: [], nextPageKey: null });
+    expect(server.seen.at(-1)!.url).toBe("/v2/sales?after=2025-01-01");
+  });
+
+  it("reads its settings: env over config over defaults; a bad rate cap is a usage error", () => {
+    expect(gumroadSettings({}, {})).toMatchObject({
+      apiUrl: "https://api.gumroad.com",
+      authUrl: "https://gumroad.com",
+      requestsPerSecond: 2,
+      clientId: null,
+      retryBaseMs: 500,
+    });
+    expect(
+      gumroadSettings(
+        { GUMROAD_CLIENT_ID: "env-id" },
+        { "gumroad.clientId": "cfg-id", "gumroad.requestsPerSecond": "0.5" },
+      ),
+    ).toMatchObject({ clientId: "env-id", requestsPerSecond: 0.5 });
+    expect(() => gumroadSettings({}, { "gumroad.requestsPerSecond": "fast" })).toThrow(
+      /gumroad.requestsPerSecond/,
     );
   });
 });
