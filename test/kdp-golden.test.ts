@@ -23,7 +23,7 @@ async function parseFixture(path: string) {
   if (path.endsWith(".xlsx")) {
     workbook = await XlsxWorkbook.open(path);
     const wb = workbook;
-    input = { file: path, container: "xlsx", numberStyle: "point", sheets: wb.sheets.map((s) => ({ name: s.name, rows: () => wb.rows(s) })) };
+    input = { file: path, container: "xlsx", numberStyle: "point", sheets: wb.sheets.map((s) => ({ name: s.name, rowBatches: () => wb.rowBatches(s) })) };
   } else {
     const sniff = await sniffCsv(path);
     input = { file: path, container: "csv", numberStyle: sniff.numberStyle, sheets: [csvSheet(path, sniff)] };

@@ -173,7 +173,7 @@ async function importOne(
         file: file.path,
         container: "xlsx",
         numberStyle: "point",
-        sheets: wb.sheets.map((sheet) => ({ name: sheet.name, rows: () => wb.rows(sheet) })),
+        sheets: wb.sheets.map((sheet) => ({ name: sheet.name, rowBatches: () => wb.rowBatches(sheet) })),
       };
       snapshot = wb.created ?? file.mtime;
       snapshotTimeSource = wb.created ? "workbook" : "file";
@@ -196,18 +196,22 @@ async function importOne(
     const insertSale = saleInserter(db);
     const insertPayment = paymentInserter(db);
     const outcomes = new Map<string, ClaimOutcome>();
-    const claimed = new Map<string, boolean>();
+    const claimed = new Map<string, Map<string, boolean>>();
     let meta: KdpFileMeta | null = null;
     let rowsStored = 0;
     const months = new Set<string>();
 
     const claimKind = (kind: Format | "payments", month: string): boolean => {
-      const key = `${kind}|${month}`;
-      let ok = claimed.get(key);
+      let byMonth = claimed.get(kind);
+      if (!byMonth) {
+        byMonth = new Map();
+        claimed.set(kind, byMonth);
+      }
+      let ok = byMonth.get(month);
       if (ok === undefined) {
         const outcome = claim(meta!.family, kind, month);
         ok = outcome !== "skipped";
-        claimed.set(key, ok);
+        byMonth.set(month, ok);
         const previous = outcomes.get(month);
         // A month counts as skipped only when every kind of it was skipped.
         if (previous === undefined || previous === "skipped" || outcome === "replaced") outcomes.set(month, outcome);

@@ -11,7 +11,16 @@ const SCALE_DIGITS = 6;
  * Digits beyond the sixth decimal are rounded half away from zero: they only appear as
  * binary-float noise in spreadsheet exports. Returns null when the text is not a number.
  */
+const SIMPLE_DECIMAL = /^(-?)(\d{1,9})(?:\.(\d{1,6}))?$/;
+
 export function parseMicros(text: string): number | null {
+  // Fast path for the common "12.34": whole and fraction fit exactly in a double's integer range.
+  const simple = SIMPLE_DECIMAL.exec(text);
+  if (simple) {
+    const frac = simple[3] ?? "";
+    const micros = Number(simple[2]) * MICROS + (frac ? Number(frac) * 10 ** (SCALE_DIGITS - frac.length) : 0);
+    return simple[1] && micros !== 0 ? -micros : micros;
+  }
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
   if (!m) return null;
   const [, sign, intPartRaw = "", fracRaw = "", expRaw] = m;

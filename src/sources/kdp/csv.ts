@@ -1,6 +1,5 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { Transform } from "node:stream";
 import Papa from "papaparse";
 import type { KdpSheet } from "./parse.js";
 import type { NumberStyle } from "./values.js";
@@ -15,6 +14,7 @@ import type { SheetRow } from "./xlsx.js";
 export interface CsvSniff {
   encoding: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
   delimiter: string;
+  newline: "\r\n" | "\n" | "\r";
   numberStyle: NumberStyle;
 }
 
@@ -37,7 +37,8 @@ export async function sniffCsv(path: string): Promise<CsvSniff> {
   if (lastBreak > 0 && sample.length === SAMPLE_BYTES) text = text.slice(0, lastBreak);
   const parsed = Papa.parse<string[]>(text, { delimitersToGuess: [",", ";", "\t", "|"], skipEmptyLines: true });
   const delimiter = parsed.meta.delimiter || ",";
-  return { encoding, delimiter, numberStyle: sniffNumberStyle(parsed.data, delimiter) };
+  const newline = text.includes("\r\n") ? "\r\n" : text.includes("\n") || !text.includes("\r") ? "\n" : "\r";
+  return { encoding, delimiter, newline, numberStyle: sniffNumberStyle(parsed.data, delimiter) };
 }
 
 function sniffEncoding(sample: Buffer): CsvSniff["encoding"] {
@@ -79,39 +80,63 @@ function sniffNumberStyle(rows: string[][], delimiter: string): NumberStyle {
   return delimiter === ";" ? "comma" : "point";
 }
 
-function decoder(encoding: CsvSniff["encoding"]): Transform {
-  const textDecoder = new TextDecoder(encoding);
-  return new Transform({
-    readableObjectMode: false,
-    transform(chunk: Buffer, _enc, done) {
-      done(null, textDecoder.decode(chunk, { stream: true }));
-    },
-    flush(done) {
-      done(null, textDecoder.decode());
-    },
-  });
-}
-
 export function csvSheet(path: string, sniff: CsvSniff): KdpSheet {
   return {
     name: null,
-    rows: () => csvRows(path, sniff),
+    rowBatches: () => csvRowBatches(path, sniff),
   };
 }
 
-async function* csvRows(path: string, sniff: CsvSniff): AsyncGenerator<SheetRow> {
-  const source = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: sniff.delimiter }) as unknown as NodeJS.ReadWriteStream;
-  const rows = source.pipe(decoder(sniff.encoding)).pipe(parser);
+/**
+ * Rows in batches. Each decoded chunk is cut at its last line break outside quotes and that text is
+ * parsed in one synchronous papaparse call: far cheaper per row than a row-at-a-time stream.
+ */
+async function* csvRowBatches(path: string, sniff: CsvSniff): AsyncGenerator<SheetRow[]> {
+  const source = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const textDecoder = new TextDecoder(sniff.encoding);
+  let carry = "";
   let number = 0;
-  try {
-    for await (const values of rows as AsyncIterable<string[]>) {
+  const parse = (text: string): SheetRow[] => {
+    const rows: SheetRow[] = [];
+    for (const values of Papa.parse<string[]>(text, { delimiter: sniff.delimiter, newline: sniff.newline }).data) {
       number++;
       if (values.length === 1 && values[0] === "") continue;
-      yield { number, cells: values.map((value) => ({ value, numeric: false })) };
+      rows.push({ number, cells: values, numeric: null });
     }
+    return rows;
+  };
+  try {
+    for await (const chunk of source) {
+      const text = carry + textDecoder.decode(chunk as Buffer, { stream: true });
+      const cut = lastRecordBreak(text);
+      if (cut < 0) {
+        carry = text;
+        continue;
+      }
+      carry = text.slice(cut + 1);
+      const rows = parse(text.slice(0, text.charCodeAt(cut - 1) === 13 ? cut - 1 : cut));
+      if (rows.length > 0) yield rows;
+    }
+    const rest = carry + textDecoder.decode();
+    if (rest.trim() !== "") yield parse(rest.replace(/\r?\n$/, ""));
   } finally {
     source.destroy();
-    (rows as unknown as { destroy?: () => void }).destroy?.();
   }
+}
+
+/** Index of the last "\n" that ends a record (an even number of quotes before it), or -1. */
+function lastRecordBreak(text: string): number {
+  let quotes = 0;
+  let last = -1;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) quotes++;
+  // Walk back from the end, undoing quotes we pass, until a newline sits at even parity.
+  for (let i = text.length - 1; i >= 0; i--) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) quotes--;
+    else if (ch === 10 && quotes % 2 === 0) {
+      last = i;
+      break;
+    }
+  }
+  return last;
 }

@@ -24,8 +24,8 @@ import { columnLetter, type SheetRow } from "./xlsx.js";
 export interface KdpSheet {
   /** Sheet name in a workbook; null for a CSV file. */
   name: string | null;
-  /** A fresh iterator over the sheet's rows each time it is called. */
-  rows(): AsyncIterable<SheetRow>;
+  /** A fresh iterator over the sheet's rows, in batches, each time it is called. */
+  rowBatches(): AsyncIterable<SheetRow[]>;
 }
 
 export interface KdpFile {
@@ -110,7 +110,7 @@ async function locateHeader(file: string, sheet: KdpSheet, rows: AsyncIterator<S
   for (let scanned = 0; scanned < HEADER_SCAN_ROWS; scanned++) {
     const next = await rows.next();
     if (next.done) return null;
-    const texts = next.value.cells.map((c) => c?.value);
+    const texts = next.value.cells;
     const match = matchHeader(texts);
     if (match.index.sales_period !== undefined && match.hits <= 2) {
       const label = texts.find((t, i) => i !== match.index.sales_period && t && t.trim() !== "");
@@ -136,12 +136,12 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
   // Pass 1: the header of every sheet (a few rows each), to know what the file is.
   const located: { sheet: KdpSheet; header: LocatedHeader }[] = [];
   for (const sheet of input.sheets) {
-    const iterator = sheet.rows()[Symbol.asyncIterator]();
+    const iterator = rowsOf(sheet)[Symbol.asyncIterator]();
     try {
       const header = await locateHeader(input.file, sheet, iterator);
       if (header) located.push({ sheet, header });
     } finally {
-      await iterator.return?.();
+      await iterator.return?.(undefined);
     }
   }
   if (located.length === 0) {
@@ -226,9 +226,9 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
       status: family === "final" ? "final" : "estimate",
       printHint: header.role === "print" ? printHint(sheet.name, printSheetIndex++) : null,
     };
-    for await (const row of sheet.rows()) {
+    for await (const batch of sheet.rowBatches()) for (const row of batch) {
       if (row.number <= header.headerRow) continue;
-      if (row.cells.every((c) => c === undefined || c.value.trim() === "")) continue;
+      if (row.cells.every((c) => c === undefined || c.trim() === "")) continue;
       rowsRead++;
       if (header.role === "payments") {
         const payment = paymentFromRow(context, row);
@@ -299,9 +299,9 @@ function text(ctx: RowContext, row: SheetRow, field: Field): string | null {
 function money(ctx: RowContext, row: SheetRow, field: Field): number | null {
   const column = ctx.header.match.index[field];
   if (column === undefined) return null;
-  const value = cellMicros(row.cells[column], ctx.style);
+  const value = cellMicros(row.cells[column], row.numeric?.[column] === true, ctx.style);
   if (value === undefined) {
-    throw inputError(locate(ctx, row, field), `"${row.cells[column]!.value}" is not a number`);
+    throw inputError(locate(ctx, row, field), `"${row.cells[column]}" is not a number`);
   }
   return value;
 }
@@ -309,9 +309,9 @@ function money(ctx: RowContext, row: SheetRow, field: Field): number | null {
 function count(ctx: RowContext, row: SheetRow, field: Field): number | null {
   const column = ctx.header.match.index[field];
   if (column === undefined) return null;
-  const value = cellInteger(row.cells[column], ctx.style);
+  const value = cellInteger(row.cells[column], row.numeric?.[column] === true, ctx.style);
   if (value === undefined) {
-    throw inputError(locate(ctx, row, field), `"${row.cells[column]!.value}" is not a whole number`);
+    throw inputError(locate(ctx, row, field), `"${row.cells[column]}" is not a whole number`);
   }
   return value;
 }
@@ -331,8 +331,17 @@ function rowDate(ctx: RowContext, row: SheetRow): KdpDate {
 const FREE_TRANSACTION = /free|gratuit|gratis|kostenlos|無料|free book/;
 const KENP_TRANSACTION = /kenp|normalized page|paginas kenp/;
 
+const normalizedCache = new Map<string, string>();
+
+/** Transaction types repeat on every row: normalise each distinct text once. */
 function normalized(value: string | null): string {
-  return value === null ? "" : normalizeHeader(value);
+  if (value === null) return "";
+  let n = normalizedCache.get(value);
+  if (n === undefined) {
+    n = normalizeHeader(value);
+    if (normalizedCache.size < 10_000) normalizedCache.set(value, n);
+  }
+  return n;
 }
 
 function printFormat(transactionType: string | null, hint: Format | null): Format | null {
@@ -468,12 +477,16 @@ function addToTotals(totals: Map<string, SummaryTotals>, month: string, record: 
 
 async function readSummary(input: KdpFile, sheet: KdpSheet, header: LocatedHeader): Promise<SummaryMonth[]> {
   const months: SummaryMonth[] = [];
-  for await (const row of sheet.rows()) {
+  for await (const row of rowsOf(sheet)) {
     if (row.number <= header.headerRow) continue;
     const month = summaryFromRow(header.match, row, input.numberStyle);
     if (month) months.push(month);
   }
   return months;
+}
+
+async function* rowsOf(sheet: KdpSheet): AsyncGenerator<SheetRow> {
+  for await (const batch of sheet.rowBatches()) yield* batch;
 }
 
 function mostCommon<T>(values: T[]): T | null {

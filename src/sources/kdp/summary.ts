@@ -28,11 +28,11 @@ export function summaryFromRow(h: HeaderMatch, row: SheetRow, style: NumberStyle
   if (!month) return null;
   const int = (field: keyof HeaderMatch["index"]) => {
     const column = h.index[field];
-    return column === undefined ? 0 : (cellInteger(row.cells[column], style) ?? 0);
+    return column === undefined ? 0 : (cellInteger(row.cells[column], row.numeric?.[column] === true, style) ?? 0);
   };
   const royalties = new Map<string, number>();
   for (const [column, currency] of h.royaltyCurrencies) {
-    const value = cellMicros(row.cells[column], style);
+    const value = cellMicros(row.cells[column], row.numeric?.[column] === true, style);
     if (typeof value === "number" && value !== 0) royalties.set(currency, value);
   }
   return {

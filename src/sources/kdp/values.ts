@@ -1,5 +1,4 @@
 import { parseMicros } from "../../util/money.js";
-import type { Cell } from "./xlsx.js";
 
 /**
  * Cell values of KDP reports. XLSX numbers are exact `<v>` text; text cells and CSV re-saves may
@@ -12,15 +11,25 @@ export type NumberStyle = "point" | "comma";
 const NOT_APPLICABLE = /^(?:n\/a|na|-|—|–)$/i;
 const CURRENCY_MARKS = /[$€£¥₹₩₺₽]|R\$|C\$|A\$|MX\$|US\$|\b(?:USD|EUR|GBP|JPY|CAD|AUD|INR|BRL|MXN|PLN|SEK)\b/g;
 
-export function isBlank(cell: Cell | undefined): boolean {
-  return cell === undefined || cell.value.trim() === "" || NOT_APPLICABLE.test(cell.value.trim());
+export function isBlank(cell: string | undefined): boolean {
+  if (cell === undefined) return true;
+  const t = cell.trim();
+  return t === "" || NOT_APPLICABLE.test(t);
 }
 
-/** A number as micro-units, or null for blank / N/A. Undefined means "not a number" (caller reports). */
-export function cellMicros(cell: Cell | undefined, style: NumberStyle): number | null | undefined {
+/**
+ * A number as micro-units, or null for blank / N/A. Undefined means "not a number" (caller reports).
+ * `numeric`: an XLSX numeric cell, whose text is the exact number; otherwise locale-tolerant text.
+ */
+export function cellMicros(cell: string | undefined, numeric: boolean, style: NumberStyle): number | null | undefined {
+  if (cell === undefined) return null;
+  if (numeric || style === "point") {
+    const exact = parseMicros(cell);
+    if (exact !== null) return exact;
+  }
   if (isBlank(cell)) return null;
-  const raw = cell!.value.trim();
-  if (cell!.numeric) return parseMicros(raw) ?? undefined;
+  const raw = cell!.trim();
+  if (numeric) return parseMicros(raw) ?? undefined;
   let text = raw.replace(CURRENCY_MARKS, "").replace(/[\s\u00a0\u202f']/g, "");
   let negative = false;
   if (/^\(.*\)$/.test(text)) {
@@ -39,16 +48,17 @@ export function cellMicros(cell: Cell | undefined, style: NumberStyle): number |
 }
 
 /** A whole count (units, pages). Undefined: not a whole number. */
-export function cellInteger(cell: Cell | undefined, style: NumberStyle): number | null | undefined {
-  const micros = cellMicros(cell, style);
+export function cellInteger(cell: string | undefined, numeric: boolean, style: NumberStyle): number | null | undefined {
+  const micros = cellMicros(cell, numeric, style);
   if (micros === null || micros === undefined) return micros;
   if (micros % 1_000_000 !== 0) return undefined;
   return micros / 1_000_000;
 }
 
-export function cellText(cell: Cell | undefined): string | null {
+export function cellText(cell: string | undefined): string | null {
   if (cell === undefined) return null;
-  const text = cell.value.replace(/\s+/g, " ").trim();
+  let text = cell.trim();
+  if (/\s\s|[\t\r\n\u00a0]/.test(text)) text = text.replace(/\s+/g, " ");
   return text === "" || NOT_APPLICABLE.test(text) ? null : text;
 }
 
@@ -56,7 +66,7 @@ export function cellText(cell: Cell | undefined): string | null {
  * Numeric cells written as doubles ("3.41291304E8", "1.0000065860717E14") → exact integer string,
  * for KDP's payment numbers.
  */
-export function exactIntegerText(cell: Cell | undefined): string | null {
+export function exactIntegerText(cell: string | undefined): string | null {
   const text = cellText(cell);
   if (text === null) return null;
   const m = /^(\d+)(?:\.(\d+))?[eE]\+?(\d+)$/.exec(text);

@@ -13,16 +13,13 @@ import yauzl from "yauzl";
  * entry inflates to exactly its declared size.
  */
 
-export interface Cell {
-  /** The cell's text: the string, or the number exactly as written in the XML. */
-  value: string;
-  numeric: boolean;
-}
-
 export interface SheetRow {
   /** 1-based row number as in the spreadsheet. */
   number: number;
-  cells: (Cell | undefined)[];
+  /** Each cell's text: the string, or the number exactly as written in the XML. */
+  cells: (string | undefined)[];
+  /** Columns holding numeric cells (exact number text); null when every cell is text (CSV). */
+  numeric: boolean[] | null;
 }
 
 export interface SheetInfo {
@@ -144,12 +141,12 @@ export class XlsxWorkbook {
     return strings;
   }
 
-  /** Streams the rows of one sheet in order. Empty rows are not yielded. */
-  async *rows(sheet: SheetInfo): AsyncGenerator<SheetRow> {
+  /** Streams the rows of one sheet in order, in batches (one per inflated chunk). Empty rows are left out. */
+  async *rowBatches(sheet: SheetInfo): AsyncGenerator<SheetRow[]> {
     const entry = this.entries.get(sheet.path);
     if (!entry) throw new XlsxFormatError(`sheet "${sheet.name}" is missing its part ${sheet.path}`);
     const parser = new SaxesParser();
-    const ready: SheetRow[] = [];
+    let ready: SheetRow[] = [];
     let row: SheetRow | null = null;
     let nextRowNumber = 1;
     let cellColumn = 0;
@@ -164,7 +161,7 @@ export class XlsxWorkbook {
           const r = Number(tag.attributes.r);
           const number = Number.isInteger(r) && r > 0 ? r : nextRowNumber;
           nextRowNumber = number + 1;
-          row = { number, cells: [] };
+          row = { number, cells: [], numeric: null };
           nextColumn = 0;
           break;
         }
@@ -210,7 +207,8 @@ export class XlsxWorkbook {
             if (cellType === "s") value = this.sharedStrings[Number(cellText)] ?? "";
             else if (cellType === "n") numeric = value.trim() !== "";
             else if (cellType === "b") value = value === "1" ? "TRUE" : "FALSE";
-            row.cells[cellColumn] = { value, numeric };
+            row.cells[cellColumn] = value;
+            if (numeric) (row.numeric ??= [])[cellColumn] = true;
           }
           break;
         }
@@ -224,10 +222,13 @@ export class XlsxWorkbook {
     try {
       for await (const chunk of stream) {
         parser.write((chunk as Buffer).toString("utf8"));
-        while (ready.length > 0) yield ready.shift()!;
+        if (ready.length > 0) {
+          yield ready;
+          ready = [];
+        }
       }
       parser.close();
-      while (ready.length > 0) yield ready.shift()!;
+      if (ready.length > 0) yield ready;
     } catch (error) {
       stream.destroy();
       if (error instanceof XlsxFormatError) throw error;
