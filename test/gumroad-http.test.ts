@@ -84,7 +84,13 @@ describe("HttpClient", () => {
 
   it("gives up after the retries with a RemoteError that names the service and path, never the token or query", async () => {
     server = await scripted([], retryLater);
-    client = new HttpClient({ service: "Test API", baseUrl: server.url, baseDelayMs: 1, maxRetries: 2 });
+    client = new HttpClient({
+      service: "Test API",
+      baseUrl: server.url,
+      baseDelayMs: 1,
+      maxRetries: 2,
+      maxRateLimitRetries: 2,
+    });
     const error = await client
       .request({ path: "/v2/sales", query: { page_key: "secret-ish" }, bearerToken: "tok_test_secret" })
       .catch((e: unknown) => e);
@@ -124,6 +130,24 @@ describe("HttpClient", () => {
     expect(post.status).toBe(503);
     expect((await client.request({ path: "/v2/user" })).status).toBe(401);
     expect(server.seen).toHaveLength(2);
+  });
+
+  it("a slow answer times out and is retried; a slow answer every time fails with a RemoteError", async () => {
+    const slow: Step = (_q, r) => {
+      setTimeout(() => r.writeHead(200).end("{}"), 3000).unref();
+    };
+    server = await scripted([slow, ok, slow, slow]);
+    client = new HttpClient({
+      service: "Test API",
+      baseUrl: server.url,
+      baseDelayMs: 1,
+      maxRetries: 1,
+      timeoutMs: 100,
+    });
+    expect((await client.request({ path: "/a" })).status).toBe(200);
+    await expect(client.request({ path: "/b" })).rejects.toThrow(
+      "Test API could not be reached (GET /b): timed out waiting for the answer (after 2 tries).",
+    );
   });
 
   it("a refused connection becomes a RemoteError after the retries", async () => {
@@ -229,5 +253,7 @@ describe("parseRetryAfter and RateLimiter", () => {
     clock += 10_000;
     expect(limiter.reserve()).toBe(0);
     expect(new RateLimiter(0, () => clock).reserve()).toBe(0);
+    limiter.pause(3000);
+    expect(limiter.reserve()).toBe(3000);
   });
 });

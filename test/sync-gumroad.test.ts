@@ -114,6 +114,17 @@ describe("sync gumroad against the fake (2,500 sales)", () => {
     expect(Object.keys(report.totals.royalties)).toEqual(["USD"]);
     expect(parseMicros(report.totals.royalties.USD!)).toBe(parseMicros(expected.royalties.USD));
 
+    cli.reset();
+    expect(
+      await cli.run("report", "--by", "source", "--json", "--from", days[0]!, "--to", days.at(-1)!),
+    ).toBe(0);
+    const bySource = JSON.parse(cli.stdout()) as {
+      rows: { key: string; units: unknown; royalties: Record<string, string> }[];
+    };
+    const gumroadRow = bySource.rows.find((r) => r.key === "gumroad");
+    expect(gumroadRow?.units).toEqual(expected.units);
+    expect(parseMicros(gumroadRow!.royalties.USD!)).toBe(parseMicros(expected.royalties.USD));
+
     // second sync: only the incremental range (last sync − 45 days), nothing changes
     const before = fake.requests.length;
     const second = await syncJson(cli);

@@ -19,8 +19,13 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** Client-side cap; 0 or Infinity = no cap. */
   requestsPerSecond?: number;
-  /** Retries after the first attempt (default 4). */
+  /** Retries after the first attempt on connection errors and 5xx (default 4). */
   maxRetries?: number;
+  /**
+   * Retries on 429 (default 8): a rate limit is not an outage, so it is waited out longer; each 429
+   * also pauses every request of this client for the backoff delay.
+   */
+  maxRateLimitRetries?: number;
   /** First backoff step (default 500 ms; doubled each retry, capped at maxDelayMs). */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -72,6 +77,7 @@ export class HttpClient {
     this.options = {
       requestsPerSecond: 0,
       maxRetries: 4,
+      maxRateLimitRetries: 8,
       baseDelayMs: 500,
       maxDelayMs: 10_000,
       maxRetryAfterMs: 120_000,
@@ -112,6 +118,9 @@ export class HttpClient {
     }
     const where = `${method} ${req.path}`;
     const maxAttempts = retry ? this.options.maxRetries + 1 : 1;
+    const maxRateLimitAttempts = retry
+      ? Math.max(this.options.maxRateLimitRetries, this.options.maxRetries) + 1
+      : 1;
     let lastProblem = "";
     for (let attempt = 1; ; attempt++) {
       await this.limiter.take();
@@ -136,7 +145,8 @@ export class HttpClient {
       if (retry && RETRY_STATUS.has(response.statusCode)) {
         lastProblem = `HTTP ${response.statusCode}${shortBody(text)}`;
         const retryAfter = parseRetryAfter(response.headers["retry-after"], Date.now());
-        if (attempt >= maxAttempts || (retryAfter !== null && retryAfter > this.options.maxRetryAfterMs)) {
+        const limit = response.statusCode === 429 ? maxRateLimitAttempts : maxAttempts;
+        if (attempt >= limit || (retryAfter !== null && retryAfter > this.options.maxRetryAfterMs)) {
           const waitText =
             retryAfter !== null && retryAfter > this.options.maxRetryAfterMs
               ? ` and asked to wait ${Math.ceil(retryAfter / 1000)} s`
@@ -147,7 +157,9 @@ export class HttpClient {
           );
         }
         this.stats.retries++;
-        await sleep(retryAfter ?? this.backoff(attempt));
+        const delay = retryAfter ?? this.backoff(attempt);
+        if (response.statusCode === 429) this.limiter.pause(delay);
+        await sleep(delay);
         continue;
       }
       return {

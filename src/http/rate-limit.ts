@@ -24,6 +24,11 @@ export class RateLimiter {
     return slot - now;
   }
 
+  /** Holds every later request back for `ms` (after a 429: the service wants fewer requests). */
+  pause(ms: number): void {
+    this.nextSlot = Math.max(this.nextSlot, this.clock() + ms);
+  }
+
   /** Resolves when the caller may send its request. */
   async take(): Promise<void> {
     const wait = this.reserve();
