@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { CommanderError } from "commander";
+import { CommanderError } from "./cli/commander.js";
 import { buildProgram } from "./cli/program.js";
 import { type Deps, defaultDeps } from "./deps.js";
 import { AuthorstackError, ExitCode } from "./errors.js";

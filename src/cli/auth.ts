@@ -1,4 +1,5 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
+import { Option } from "./commander.js";
 import { isInteractive } from "../deps.js";
 import type { CliContext } from "./context.js";
 

@@ -1,4 +1,5 @@
-import { Command, Option } from "commander";
+import type { Command as CommandType } from "commander";
+import { Command, Option } from "./commander.js";
 import type { Deps } from "../deps.js";
 import { VERSION } from "../version.js";
 import { registerAuth } from "./auth.js";
@@ -15,7 +16,7 @@ import { registerSync } from "./sync.js";
  * The commander tree. Each src/cli/<verb>.ts only maps flags to options and calls one run* function,
  * which it imports lazily so that `--help` and `--version` load nothing heavy.
  */
-export function buildProgram(deps: Deps): Command {
+export function buildProgram(deps: Deps): CommandType {
   const program = new Command("authorstack")
     .description("Your book sales from KDP and Gumroad, exact to the cent, in a private local database.")
     .version(VERSION, "-V, --version", "print the version")

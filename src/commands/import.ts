@@ -5,9 +5,10 @@ import { basename } from "node:path";
 import type { Deps } from "../deps.js";
 import { AuthorstackError, InputError, UsageError, inputError } from "../errors.js";
 import type { Format } from "../model.js";
-import { csvSheet, sniffCsv } from "../sources/kdp/csv.js";
-import { type KdpFile, type KdpFileMeta, type KdpSink, parseKdpFile, type ReportKind } from "../sources/kdp/parse.js";
-import { XlsxFormatError, XlsxWorkbook } from "../sources/kdp/xlsx.js";
+import { openKdpFile } from "../sources/kdp/open.js";
+import { type KdpFileMeta, type KdpSink, parseKdpFile, type ReportKind } from "../sources/kdp/parse.js";
+import { parseKdpCsvThreaded, threadedParseAvailable } from "../sources/kdp/threaded.js";
+import { XlsxFormatError } from "../sources/kdp/xlsx.js";
 import { openDatabase } from "../store/db.js";
 import {
   type ClaimOutcome,
@@ -97,7 +98,10 @@ interface PreparedFile {
   sha256: string;
   container: "xlsx" | "csv";
   mtime: Date;
+  size: number;
 }
+
+const THREADED_PARSE_BYTES = 8 * 1024 * 1024;
 
 async function inspect(path: string): Promise<PreparedFile> {
   let info: Awaited<ReturnType<typeof stat>>;
@@ -124,7 +128,7 @@ async function inspect(path: string): Promise<PreparedFile> {
   }
   if (info.size === 0) throw inputError({ file: path }, "the file is empty");
   const container = head.subarray(0, 4).equals(ZIP_MAGIC) ? "xlsx" : "csv";
-  return { path, sha256: await sha256File(path), container, mtime: info.mtime };
+  return { path, sha256: await sha256File(path), container, mtime: info.mtime, size: info.size };
 }
 
 function sha256File(path: string): Promise<string> {
@@ -161,28 +165,13 @@ async function importOne(
   deps: Deps,
   dryRun: boolean,
 ): Promise<ImportFileResult> {
-  let workbook: XlsxWorkbook | null = null;
+  // A large CSV is parsed on a worker thread so that parsing overlaps with the inserts; a workbook
+  // (a few MB at most from KDP) is parsed in-process, where its creation time is read too.
+  const threaded = file.container === "csv" && file.size >= THREADED_PARSE_BYTES && threadedParseAvailable();
+  const opened = threaded ? null : await openKdpFile(file.path, file.container).catch(asInputError(file.path));
   try {
-    let input: KdpFile;
-    let snapshot: Date;
-    let snapshotTimeSource: "workbook" | "file";
-    if (file.container === "xlsx") {
-      workbook = await XlsxWorkbook.open(file.path);
-      const wb = workbook;
-      input = {
-        file: file.path,
-        container: "xlsx",
-        numberStyle: "point",
-        sheets: wb.sheets.map((sheet) => ({ name: sheet.name, rowBatches: () => wb.rowBatches(sheet) })),
-      };
-      snapshot = wb.created ?? file.mtime;
-      snapshotTimeSource = wb.created ? "workbook" : "file";
-    } else {
-      const sniff = await sniffCsv(file.path);
-      input = { file: file.path, container: "csv", numberStyle: sniff.numberStyle, sheets: [csvSheet(file.path, sniff)] };
-      snapshot = file.mtime;
-      snapshotTimeSource = "file";
-    }
+    const snapshot = opened?.created ?? file.mtime;
+    const snapshotTimeSource: "workbook" | "file" = opened?.created ? "workbook" : "file";
     const snapshotTime = snapshot.toISOString();
     const importId = createImport(db, {
       fileName: basename(file.path),
@@ -242,7 +231,7 @@ async function importOne(
       },
     };
 
-    const parsed = await parseKdpFile(input, sink);
+    const parsed = opened ? await parseKdpFile(opened.input, sink) : await parseKdpCsvThreaded(file.path, sink);
     if (parsed.kenpMonthly) markKenpMonthly(db, importId);
     const sortedMonths = [...months].sort();
     finishImport(db, importId, {
@@ -269,10 +258,17 @@ async function importOne(
       warnings: parsed.warnings,
     };
   } catch (error) {
-    if (error instanceof AuthorstackError) throw error;
-    if (error instanceof XlsxFormatError) throw inputError({ file: file.path }, error.message);
-    throw error;
+    return asInputError(file.path)(error);
   } finally {
-    workbook?.close();
+    opened?.close();
   }
+}
+
+/** XLSX container damage is bad input of that file; anything else passes through unchanged. */
+function asInputError(path: string) {
+  return (error: unknown): never => {
+    if (error instanceof AuthorstackError) throw error;
+    if (error instanceof XlsxFormatError) throw inputError({ file: path }, error.message);
+    throw error;
+  };
 }

@@ -35,7 +35,10 @@ export async function sniffCsv(path: string): Promise<CsvSniff> {
   // The sample may end inside a line: drop the partial last line.
   const lastBreak = text.lastIndexOf("\n");
   if (lastBreak > 0 && sample.length === SAMPLE_BYTES) text = text.slice(0, lastBreak);
-  const parsed = Papa.parse<string[]>(text, { delimitersToGuess: [",", ";", "\t", "|"], skipEmptyLines: true });
+  const parsed = Papa.parse<string[]>(text, {
+    delimitersToGuess: [",", ";", "\t", "|"],
+    skipEmptyLines: true,
+  });
   const delimiter = parsed.meta.delimiter || ",";
   const newline = text.includes("\r\n") ? "\r\n" : text.includes("\n") || !text.includes("\r") ? "\n" : "\r";
   return { encoding, delimiter, newline, numberStyle: sniffNumberStyle(parsed.data, delimiter) };
@@ -92,13 +95,14 @@ export function csvSheet(path: string, sniff: CsvSniff): KdpSheet {
  * parsed in one synchronous papaparse call: far cheaper per row than a row-at-a-time stream.
  */
 async function* csvRowBatches(path: string, sniff: CsvSniff): AsyncGenerator<SheetRow[]> {
-  const source = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const source = createReadStream(path, { highWaterMark: 256 * 1024 });
   const textDecoder = new TextDecoder(sniff.encoding);
   let carry = "";
   let number = 0;
   const parse = (text: string): SheetRow[] => {
     const rows: SheetRow[] = [];
-    for (const values of Papa.parse<string[]>(text, { delimiter: sniff.delimiter, newline: sniff.newline }).data) {
+    for (const values of Papa.parse<string[]>(text, { delimiter: sniff.delimiter, newline: sniff.newline })
+      .data) {
       number++;
       if (values.length === 1 && values[0] === "") continue;
       rows.push({ number, cells: values, numeric: null });

@@ -1,6 +1,14 @@
 import { inputError } from "../../errors.js";
 import { emptyRecord, type FigureStatus, type Format, type SaleRecord } from "../../model.js";
-import { type Field, type HeaderMatch, type Language, matchHeader, normalizeHeader, type SheetRole, sheetRole } from "./headers.js";
+import {
+  type Field,
+  type HeaderMatch,
+  type Language,
+  matchHeader,
+  normalizeHeader,
+  type SheetRole,
+  sheetRole,
+} from "./headers.js";
 import { checkSummary, type SummaryMonth, type SummaryTotals, summaryFromRow } from "./summary.js";
 import {
   type KdpDate,
@@ -84,6 +92,8 @@ export interface KdpSink {
   month(month: string): void;
   sale(record: SaleRecord): void;
   payment(row: PaymentRow): void;
+  /** Called after each batch of rows; a sink that forwards elsewhere may wait here (backpressure). */
+  drain?(): Promise<void>;
 }
 
 export interface KdpParseResult extends KdpFileMeta {
@@ -105,7 +115,11 @@ const HEADER_SCAN_ROWS = 25;
 const ALL_ROYALTY_KINDS: Format[] = ["ebook", "paperback", "hardcover", "kenp"];
 
 /** Reads the first rows of a sheet to find its header and role. */
-async function locateHeader(file: string, sheet: KdpSheet, rows: AsyncIterator<SheetRow>): Promise<LocatedHeader | null> {
+async function locateHeader(
+  file: string,
+  sheet: KdpSheet,
+  rows: AsyncIterator<SheetRow>,
+): Promise<LocatedHeader | null> {
   let preambleMonth: string | null = null;
   for (let scanned = 0; scanned < HEADER_SCAN_ROWS; scanned++) {
     const next = await rows.next();
@@ -170,7 +184,10 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
     const perFormat = [...byRole("ebook"), ...byRole("print")];
     if (input.container === "xlsx") {
       reportKind = hasPreamble ? "prior-month" : "dashboard";
-      used = perFormat.length > 0 ? [...perFormat, ...byRole("kenp")] : [...byRole("combined"), ...byRole("total")];
+      used =
+        perFormat.length > 0
+          ? [...perFormat, ...byRole("kenp")]
+          : [...byRole("combined"), ...byRole("total")];
       if (perFormat.length === 0 && byRole("total").length === 0) used.push(...byRole("kenp"));
       heldKinds = ALL_ROYALTY_KINDS;
     } else {
@@ -226,37 +243,39 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
       status: family === "final" ? "final" : "estimate",
       printHint: header.role === "print" ? printHint(sheet.name, printSheetIndex++) : null,
     };
-    for await (const batch of sheet.rowBatches()) for (const row of batch) {
-      if (row.number <= header.headerRow) continue;
-      if (row.cells.every((c) => c === undefined || c.trim() === "")) continue;
-      rowsRead++;
-      if (header.role === "payments") {
-        const payment = paymentFromRow(context, row);
-        if (payment) {
-          noteMonth(payment.month);
-          sink.payment(payment);
+    for await (const batch of sheet.rowBatches()) {
+      for (const row of batch) {
+        if (row.number <= header.headerRow) continue;
+        if (row.cells.every((c) => c === undefined || c.trim() === "")) continue;
+        rowsRead++;
+        if (header.role === "payments") {
+          const payment = paymentFromRow(context, row);
+          if (payment) {
+            noteMonth(payment.month);
+            sink.payment(payment);
+          }
+          continue;
         }
-        continue;
+        const record = recordFromRow(context, row);
+        if (!record) continue;
+        const month = record.date.slice(0, 7);
+        noteMonth(month);
+        if (record.format === "kenp") {
+          kenpCount++;
+          kenpMonths.add(month);
+          if (!record.date.endsWith("-01") || record.granularity === "month") kenpAllFirstOfMonth = false;
+        } else if (record.granularity === "month") {
+          sawMonthlyRoyaltyDates = true;
+        }
+        addToTotals(totals, month, record);
+        sink.sale(record);
       }
-      const record = recordFromRow(context, row);
-      if (!record) continue;
-      const month = record.date.slice(0, 7);
-      noteMonth(month);
-      if (record.format === "kenp") {
-        kenpCount++;
-        kenpMonths.add(month);
-        if (!record.date.endsWith("-01") || record.granularity === "month") kenpAllFirstOfMonth = false;
-      } else if (record.granularity === "month") {
-        sawMonthlyRoyaltyDates = true;
-      }
-      addToTotals(totals, month, record);
-      sink.sale(record);
+      await sink.drain?.();
     }
   }
 
   // KDP dates a multi-month download's KENP rows "YYYY-MM-01": they are monthly totals, not days.
-  const kenpMonthly =
-    kenpCount > 0 && kenpAllFirstOfMonth && (sawMonthlyRoyaltyDates || kenpMonths.size > 1);
+  const kenpMonthly = kenpCount > 0 && kenpAllFirstOfMonth && (sawMonthlyRoyaltyDates || kenpMonths.size > 1);
 
   if (input.container === "xlsx" && family === "estimate") {
     const summary = byRole("summary")[0];
@@ -321,7 +340,11 @@ function rowDate(ctx: RowContext, row: SheetRow): KdpDate {
     if (ctx.header.match.index[field] === undefined) continue;
     const raw = text(ctx, row, field);
     const parsed = parseKdpDate(raw);
-    if (!parsed) throw inputError(locate(ctx, row, field), `"${raw ?? ""}" is not a date (expected YYYY-MM or YYYY-MM-DD)`);
+    if (!parsed)
+      throw inputError(
+        locate(ctx, row, field),
+        `"${raw ?? ""}" is not a date (expected YYYY-MM or YYYY-MM-DD)`,
+      );
     return parsed;
   }
   if (ctx.header.preambleMonth) return { date: ctx.header.preambleMonth, granularity: "month" };
@@ -347,7 +370,8 @@ function normalized(value: string | null): string {
 function printFormat(transactionType: string | null, hint: Format | null): Format | null {
   const t = normalized(transactionType);
   if (/hardcover|tapa dura|rilegat|gebunden|ハードカバー/.test(t)) return "hardcover";
-  if (/paperback|tapa blanda|taschenbuch|broche|copertina flessibile|ペーパーバック/.test(t)) return "paperback";
+  if (/paperback|tapa blanda|taschenbuch|broche|copertina flessibile|ペーパーバック/.test(t))
+    return "paperback";
   if (/expanded|extendida|ampliada|estesa|erweitert|etendue/.test(t)) return hint ?? "paperback";
   return hint;
 }
@@ -375,14 +399,26 @@ function recordFromRow(ctx: RowContext, row: SheetRow): SaleRecord | null {
   if (role === "kenp") format = "kenp";
   else if (role === "ebook") format = "ebook";
   else if (role === "print") format = printFormat(transactionType, ctx.printHint) ?? "paperback";
-  else if (role === "total" && (KENP_TRANSACTION.test(normalized(transactionType)) || (count(ctx, row, "units_sold") === null && count(ctx, row, "net_units_or_kenp") !== null && royaltyType === null))) {
+  else if (
+    role === "total" &&
+    (KENP_TRANSACTION.test(normalized(transactionType)) ||
+      (count(ctx, row, "units_sold") === null &&
+        count(ctx, row, "net_units_or_kenp") !== null &&
+        royaltyType === null))
+  ) {
     format = "kenp";
   } else {
     const print = printFormat(transactionType, null);
     format = print ?? (/^(?:60|40)\s*%$/.test(royaltyType ?? "") ? "paperback" : "ebook");
   }
 
-  const record = emptyRecord({ source: "kdp", status: ctx.status, date: when.date, granularity: when.granularity, format });
+  const record = emptyRecord({
+    source: "kdp",
+    status: ctx.status,
+    date: when.date,
+    granularity: when.granularity,
+    format,
+  });
   record.title = title;
   record.author = text(ctx, row, "author");
   record.marketplace = text(ctx, row, "marketplace");
@@ -397,7 +433,8 @@ function recordFromRow(ctx: RowContext, row: SheetRow): SaleRecord | null {
   }
   if (asinText) record.asin = asinText;
   if (isbnText) record.isbn = isbnText.replace(/-/g, "");
-  record.productId = format === "ebook" || format === "kenp" ? (record.asin ?? record.isbn) : (record.isbn ?? record.asin);
+  record.productId =
+    format === "ebook" || format === "kenp" ? (record.asin ?? record.isbn) : (record.isbn ?? record.asin);
 
   if (format === "kenp") {
     record.kenpPages = count(ctx, row, "kenp_pages") ?? count(ctx, row, "net_units_or_kenp") ?? 0;
@@ -418,9 +455,13 @@ function recordFromRow(ctx: RowContext, row: SheetRow): SaleRecord | null {
   record.royaltyMicros = money(ctx, row, "royalty") ?? 0;
   const currency = text(ctx, row, "currency");
   record.currency =
-    currency?.toUpperCase() ?? (record.marketplace ? (MARKETPLACE_CURRENCY[record.marketplace.toLowerCase()] ?? null) : null);
+    currency?.toUpperCase() ??
+    (record.marketplace ? (MARKETPLACE_CURRENCY[record.marketplace.toLowerCase()] ?? null) : null);
   if (record.royaltyMicros !== 0 && !record.currency) {
-    throw inputError(locate(ctx, row, "currency"), "a royalty without a currency (no Currency column and an unknown marketplace)");
+    throw inputError(
+      locate(ctx, row, "currency"),
+      "a royalty without a currency (no Currency column and an unknown marketplace)",
+    );
   }
   return record;
 }
@@ -432,7 +473,10 @@ function paymentFromRow(ctx: RowContext, row: SheetRow): PaymentRow | null {
   const month = periodStart?.date.slice(0, 7) ?? detailMonth?.date.slice(0, 7);
   if (!month) {
     if (!text(ctx, row, "marketplace") && !detail) return null;
-    throw inputError(locate(ctx, row, "period_start"), "a payment row without a sales period or detail month");
+    throw inputError(
+      locate(ctx, row, "period_start"),
+      "a payment row without a sales period or detail month",
+    );
   }
   const payoutColumn = ctx.header.match.payoutCurrencyColumn;
   return {

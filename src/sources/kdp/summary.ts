@@ -28,7 +28,9 @@ export function summaryFromRow(h: HeaderMatch, row: SheetRow, style: NumberStyle
   if (!month) return null;
   const int = (field: keyof HeaderMatch["index"]) => {
     const column = h.index[field];
-    return column === undefined ? 0 : (cellInteger(row.cells[column], row.numeric?.[column] === true, style) ?? 0);
+    return column === undefined
+      ? 0
+      : (cellInteger(row.cells[column], row.numeric?.[column] === true, style) ?? 0);
   };
   const royalties = new Map<string, number>();
   for (const [column, currency] of h.royaltyCurrencies) {
@@ -63,7 +65,8 @@ export function checkSummary(summary: SummaryMonth[], detail: Map<string, Summar
     compare("KENP pages", s.kenp, d.kenp);
     // Royalties are not compared: the Summary's royalty columns include estimated KENP earnings,
     // which the dashboard's KENP sheet does not carry per row.
-    if (differences.length > 0) warnings.push(`Summary disagrees with the rows for ${s.month}: ${differences.join("; ")}`);
+    if (differences.length > 0)
+      warnings.push(`Summary disagrees with the rows for ${s.month}: ${differences.join("; ")}`);
   }
   return warnings;
 }

@@ -9,7 +9,8 @@ import { parseMicros } from "../../util/money.js";
 export type NumberStyle = "point" | "comma";
 
 const NOT_APPLICABLE = /^(?:n\/a|na|-|—|–)$/i;
-const CURRENCY_MARKS = /[$€£¥₹₩₺₽]|R\$|C\$|A\$|MX\$|US\$|\b(?:USD|EUR|GBP|JPY|CAD|AUD|INR|BRL|MXN|PLN|SEK)\b/g;
+const CURRENCY_MARKS =
+  /[$€£¥₹₩₺₽]|R\$|C\$|A\$|MX\$|US\$|\b(?:USD|EUR|GBP|JPY|CAD|AUD|INR|BRL|MXN|PLN|SEK)\b/g;
 
 export function isBlank(cell: string | undefined): boolean {
   if (cell === undefined) return true;
@@ -21,7 +22,11 @@ export function isBlank(cell: string | undefined): boolean {
  * A number as micro-units, or null for blank / N/A. Undefined means "not a number" (caller reports).
  * `numeric`: an XLSX numeric cell, whose text is the exact number; otherwise locale-tolerant text.
  */
-export function cellMicros(cell: string | undefined, numeric: boolean, style: NumberStyle): number | null | undefined {
+export function cellMicros(
+  cell: string | undefined,
+  numeric: boolean,
+  style: NumberStyle,
+): number | null | undefined {
   if (cell === undefined) return null;
   if (numeric || style === "point") {
     const exact = parseMicros(cell);
@@ -48,7 +53,11 @@ export function cellMicros(cell: string | undefined, numeric: boolean, style: Nu
 }
 
 /** A whole count (units, pages). Undefined: not a whole number. */
-export function cellInteger(cell: string | undefined, numeric: boolean, style: NumberStyle): number | null | undefined {
+export function cellInteger(
+  cell: string | undefined,
+  numeric: boolean,
+  style: NumberStyle,
+): number | null | undefined {
   const micros = cellMicros(cell, numeric, style);
   if (micros === null || micros === undefined) return micros;
   if (micros % 1_000_000 !== 0) return undefined;
@@ -80,12 +89,90 @@ export function exactIntegerText(cell: string | undefined): string | null {
 
 const MONTHS: Record<string, number> = {};
 const MONTH_NAMES: string[][] = [
-  ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"],
-  ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
-  ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
-  ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"],
-  ["januar", "februar", "marz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"],
-  ["janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"],
+  [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+  ],
+  [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+  ],
+  [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+  ],
+  [
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+  ],
+  [
+    "januar",
+    "februar",
+    "marz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+  ],
+  [
+    "janeiro",
+    "fevereiro",
+    "marco",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+  ],
 ];
 for (const names of MONTH_NAMES) names.forEach((name, i) => (MONTHS[name] = i + 1));
 MONTHS.setiembre = 9;

@@ -86,7 +86,8 @@ export class XlsxWorkbook {
 
   private async readSheetList(): Promise<SheetInfo[]> {
     const workbookXml = await this.readSmallPart("xl/workbook.xml");
-    if (workbookXml === null) throw new XlsxFormatError("no xl/workbook.xml: this ZIP file is not a workbook");
+    if (workbookXml === null)
+      throw new XlsxFormatError("no xl/workbook.xml: this ZIP file is not a workbook");
     const relsXml = (await this.readSmallPart("xl/_rels/workbook.xml.rels")) ?? "";
     const targets = new Map<string, string>();
     for (const attrs of elements(relsXml, "Relationship")) {
@@ -267,8 +268,16 @@ function readEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
     zip.on("entry", (entry: yauzl.Entry) => {
       total += entry.uncompressedSize;
       const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : 0;
-      if (entry.uncompressedSize > MAX_ENTRY_BYTES || total > MAX_TOTAL_BYTES || (ratio > MAX_RATIO && entry.uncompressedSize > 1024 * 1024)) {
-        reject(new XlsxFormatError(`${entry.fileName} would inflate to ${entry.uncompressedSize} bytes: refusing a possible ZIP bomb`));
+      if (
+        entry.uncompressedSize > MAX_ENTRY_BYTES ||
+        total > MAX_TOTAL_BYTES ||
+        (ratio > MAX_RATIO && entry.uncompressedSize > 1024 * 1024)
+      ) {
+        reject(
+          new XlsxFormatError(
+            `${entry.fileName} would inflate to ${entry.uncompressedSize} bytes: refusing a possible ZIP bomb`,
+          ),
+        );
         return;
       }
       entries.set(entry.fileName, entry);
