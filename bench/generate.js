@@ -1,9 +1,17 @@
 // Writes a large Combined Sales sheet as CSV (the layout KDP's dashboard export has, re-saved).
-import { createWriteStream } from "node:fs";
-import { once } from "node:events";
 
-const HEADER = "Royalty Date,Title,Author Name,ASIN/ISBN,Marketplace,Royalty Type,Transaction Type,Units Sold,Units Refunded,Net Units Sold,Avg. List Price without tax,Avg. Offer Price without tax,Avg. Delivery/Manufacturing cost,Royalty,Currency";
-const MARKETS = [["Amazon.com", "USD"], ["Amazon.de", "EUR"], ["Amazon.co.uk", "GBP"], ["Amazon.co.jp", "JPY"], ["Amazon.fr", "EUR"]];
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+
+const HEADER =
+  "Royalty Date,Title,Author Name,ASIN/ISBN,Marketplace,Royalty Type,Transaction Type,Units Sold,Units Refunded,Net Units Sold,Avg. List Price without tax,Avg. Offer Price without tax,Avg. Delivery/Manufacturing cost,Royalty,Currency";
+const MARKETS = [
+  ["Amazon.com", "USD"],
+  ["Amazon.de", "EUR"],
+  ["Amazon.co.uk", "GBP"],
+  ["Amazon.co.jp", "JPY"],
+  ["Amazon.fr", "EUR"],
+];
 
 export async function generateCombinedCsv(path, rows) {
   const out = createWriteStream(path);

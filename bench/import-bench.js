@@ -8,7 +8,7 @@
  * Targets: within 3x of `.import`; peak memory under 250 MB.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,29 +46,49 @@ try {
   const csv = join(work, "combined-sales.csv");
   await generateCombinedCsv(csv, ROWS);
   const size = statSync(csv).size;
-  console.log(`Import of a ${ROWS.toLocaleString("en-US")}-row Combined Sales CSV (${(size / 1e6).toFixed(0)} MB)`);
+  console.log(
+    `Import of a ${ROWS.toLocaleString("en-US")}-row Combined Sales CSV (${(size / 1e6).toFixed(0)} MB)`,
+  );
 
   const home = join(work, "home");
-  const ours = await measure(process.execPath, [join(root, "bin/authorstack.js"), "import", "kdp", csv, "-q"], {
-    ...process.env,
-    AUTHORSTACK_HOME: home,
-  });
-  const stored = execFileSync("sqlite3", [join(home, "authorstack.db"), "SELECT COUNT(*) FROM sales"], { encoding: "utf8" }).trim();
-  console.log(`  authorstack import kdp   ${ours.seconds.toFixed(2)} s   peak ${ours.peakMb.toFixed(0)} MB   (${stored} rows stored)`);
+  const ours = await measure(
+    process.execPath,
+    [join(root, "bin/authorstack.js"), "import", "kdp", csv, "-q"],
+    {
+      ...process.env,
+      AUTHORSTACK_HOME: home,
+    },
+  );
+  const stored = execFileSync("sqlite3", [join(home, "authorstack.db"), "SELECT COUNT(*) FROM sales"], {
+    encoding: "utf8",
+  }).trim();
+  console.log(
+    `  authorstack import kdp   ${ours.seconds.toFixed(2)} s   peak ${ours.peakMb.toFixed(0)} MB   (${stored} rows stored)`,
+  );
 
   let sqlite = null;
   try {
     execFileSync("sqlite3", ["-version"], { stdio: "ignore" });
-    sqlite = await measure("sqlite3", [join(work, "plain.db"), ".mode csv", `.import ${csv} sales`], process.env);
-    console.log(`  sqlite3 .import         ${sqlite.seconds.toFixed(2)} s   peak ${sqlite.peakMb.toFixed(0)} MB`);
+    sqlite = await measure(
+      "sqlite3",
+      [join(work, "plain.db"), ".mode csv", `.import ${csv} sales`],
+      process.env,
+    );
+    console.log(
+      `  sqlite3 .import         ${sqlite.seconds.toFixed(2)} s   peak ${sqlite.peakMb.toFixed(0)} MB`,
+    );
   } catch {
     console.log("  sqlite3 .import         (the sqlite3 shell is not installed: apt-get install sqlite3)");
   }
   if (sqlite) {
     const ratio = ours.seconds / sqlite.seconds;
-    console.log(`  ratio                   ${ratio.toFixed(2)}x   (target: within 3x)${ratio <= 3 ? "" : "   ← over target"}`);
+    console.log(
+      `  ratio                   ${ratio.toFixed(2)}x   (target: within 3x)${ratio <= 3 ? "" : "   ← over target"}`,
+    );
   }
-  console.log(`  peak memory             ${ours.peakMb.toFixed(0)} MB (target: under 250 MB)${ours.peakMb < 250 ? "" : "   ← over target"}`);
+  console.log(
+    `  peak memory             ${ours.peakMb.toFixed(0)} MB (target: under 250 MB)${ours.peakMb < 250 ? "" : "   ← over target"}`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

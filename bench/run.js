@@ -6,11 +6,7 @@ import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL(".", import.meta.url));
 const rows = process.argv[2];
-const benches = [
-  ["startup-bench.js"],
-  ["import-bench.js", ...(rows ? [rows] : [])],
-  ["sync-bench.js"],
-];
+const benches = [["startup-bench.js"], ["import-bench.js", ...(rows ? [rows] : [])], ["sync-bench.js"]];
 let failed = false;
 for (const [script, ...args] of benches) {
   const result = spawnSync(process.execPath, [`${dir}${script}`, ...args], { stdio: "inherit" });

@@ -29,5 +29,7 @@ console.log(`  node -e 0                ${baseline.toFixed(1)} ms`);
 for (const flag of ["--version", "--help"]) {
   const t = median([bin, flag]);
   const ratio = t / baseline;
-  console.log(`  authorstack ${flag.padEnd(12)} ${t.toFixed(1)} ms   ${ratio.toFixed(2)}x   (target: under 1.5x)${ratio < 1.5 ? "" : "   ← over target"}`);
+  console.log(
+    `  authorstack ${flag.padEnd(12)} ${t.toFixed(1)} ms   ${ratio.toFixed(2)}x   (target: under 1.5x)${ratio < 1.5 ? "" : "   ← over target"}`,
+  );
 }

@@ -37,6 +37,7 @@ async function post(path: string, body: unknown, svc = service, headers: Record<
   return {
     status: response.status,
     headers: response.headers,
+    // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field in assertions
     body: (await response.json()) as Record<string, any>,
   };
 }

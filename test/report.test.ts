@@ -11,14 +11,78 @@ let t: TestHome;
 beforeAll(async () => {
   t = makeHome({ now: "2025-12-15T12:00:00Z" });
   const daily = join(t.home, "daily.xlsx");
-  const header = ["Royalty Date", "Title", "Author Name", "ASIN/ISBN", "Marketplace", "Royalty Type", "Transaction Type", "Units Sold", "Units Refunded", "Net Units Sold", "Avg. List Price without tax", "Avg. Offer Price without tax", "Avg. Delivery/Manufacturing cost", "Royalty", "Currency"];
+  const header = [
+    "Royalty Date",
+    "Title",
+    "Author Name",
+    "ASIN/ISBN",
+    "Marketplace",
+    "Royalty Type",
+    "Transaction Type",
+    "Units Sold",
+    "Units Refunded",
+    "Net Units Sold",
+    "Avg. List Price without tax",
+    "Avg. Offer Price without tax",
+    "Avg. Delivery/Manufacturing cost",
+    "Royalty",
+    "Currency",
+  ];
   writeFileSync(
     daily,
-    workbookBytes([["Combined Sales", [header,
-      ["2025-12-01", "Winter Poems: Collected", "Ann Author", "B0WINTER01", "Amazon.com", "70%", "Standard", 2, 0, 2, 2.99, 2.99, 0.05, 4.1, "USD"],
-      ["2025-12-09", "Winter Poems", "Ann Author", "B0WINTER01", "Amazon.com", "70%", "Standard", 1, 0, 1, 2.99, 2.99, 0.05, 2.05, "USD"]]]], { created: "2025-12-10T00:00:00Z" }),
+    workbookBytes(
+      [
+        [
+          "Combined Sales",
+          [
+            header,
+            [
+              "2025-12-01",
+              "Winter Poems: Collected",
+              "Ann Author",
+              "B0WINTER01",
+              "Amazon.com",
+              "70%",
+              "Standard",
+              2,
+              0,
+              2,
+              2.99,
+              2.99,
+              0.05,
+              4.1,
+              "USD",
+            ],
+            [
+              "2025-12-09",
+              "Winter Poems",
+              "Ann Author",
+              "B0WINTER01",
+              "Amazon.com",
+              "70%",
+              "Standard",
+              1,
+              0,
+              1,
+              2.99,
+              2.99,
+              0.05,
+              2.05,
+              "USD",
+            ],
+          ],
+        ],
+      ],
+      { created: "2025-12-10T00:00:00Z" },
+    ),
   );
-  const r = await t.run("import", "kdp", join(SAMPLE, "KDP_Royalties_Estimator-sample.xlsx"), join(SAMPLE, "KDP_Prior_Month_Royalties-2025-09-01-sample.xlsx"), daily);
+  const r = await t.run(
+    "import",
+    "kdp",
+    join(SAMPLE, "KDP_Royalties_Estimator-sample.xlsx"),
+    join(SAMPLE, "KDP_Prior_Month_Royalties-2025-09-01-sample.xlsx"),
+    daily,
+  );
   expect(r.code, r.stderr).toBe(0);
 });
 afterAll(() => t.cleanup());
@@ -71,12 +135,29 @@ describe("report", () => {
     expect(products.rows).toHaveLength(1);
     expect(products.rows[0].label).toBe("Winter Poems");
     const formats = await json("--from", "2025-09-01", "--to", "2025-11-30", "--by", "format");
-    expect(formats.rows.map((r: { key: string }) => r.key)).toEqual(["ebook", "hardcover", "kenp", "paperback"]);
+    expect(formats.rows.map((r: { key: string }) => r.key)).toEqual([
+      "ebook",
+      "hardcover",
+      "kenp",
+      "paperback",
+    ]);
     const currencies = await json("--from", "2025-09-01", "--to", "2025-11-30", "--by", "currency");
     expect(currencies.rows.map((r: { key: string }) => r.key)).toEqual(["EUR", "GBP", "JPY", "USD"]);
     const sources = await json("--from", "2025-09-01", "--to", "2025-11-30", "--by", "source");
     expect(sources.rows.map((r: { key: string }) => r.key)).toEqual(["kdp"]);
-    expect((await json("--source", "gumroad", "--from", "2025-09-01", "--to", "2025-11-30")).rows).toEqual([]);
+    expect((await json("--source", "gumroad", "--from", "2025-09-01", "--to", "2025-11-30")).rows).toEqual(
+      [],
+    );
+  });
+
+  it("gives rows that are not periods a monthly trend of net units, shown as a sparkline", async () => {
+    const rep = await json("--from", "2025-09-01", "--to", "2025-12-31", "--by", "book");
+    const winter = rep.rows.find((r: { label: string }) => r.label === "Winter Poems");
+    expect(winter.trend).toEqual({ by: "month", months: ["2025-09", "2025-10", "2025-11", "2025-12"], netUnits: [0, 0, 0, 3] });
+    expect((await json("--from", "2025-09-01", "--to", "2025-12-31", "--by", "month")).rows[0].trend).toBeUndefined();
+    const table = await t.run("report", "--from", "2025-09-01", "--to", "2025-12-31", "--by", "book");
+    expect(table.stdout).toMatch(/Trend/);
+    expect(table.stdout).toMatch(/Winter Poems .*▁▁▁█/);
   });
 
   it("filters by --book id or title fragment", async () => {
@@ -94,7 +175,9 @@ describe("report", () => {
 
   it("prints CSV and a table with a totals row", async () => {
     const csv = await t.run("report", "--from", "2025-09-01", "--to", "2025-09-30", "--csv");
-    expect(csv.stdout.split("\n")[0]).toBe("key,label,units_sold,units_free,units_refunded,units_net,kenp_pages,royalty_EUR,royalty_JPY,royalty_USD,status");
+    expect(csv.stdout.split("\n")[0]).toBe(
+      "key,label,units_sold,units_free,units_refunded,units_net,kenp_pages,royalty_EUR,royalty_JPY,royalty_USD,status",
+    );
     expect(csv.stdout).toContain("2025-09,September 2025,21,25,1,20,1844,14.04,350,59.47,final");
     const table = await t.run("report", "--from", "2025-09-01", "--to", "2025-09-30");
     expect(table.stdout).toMatch(/September 2025 .*59\.47/);

@@ -12,14 +12,7 @@ export interface DeliveryFlags {
   dryRun?: boolean;
 }
 
-export interface ReportFlags {
-  from?: string;
-  to?: string;
-  last?: string;
-  by?: string;
-  sources?: string[];
-  book?: string;
-}
+type ReportFlags = import("../commands/report.js").ReportOptions;
 
 export async function deliverReport(
   flags: DeliveryFlags,

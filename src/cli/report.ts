@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { GROUP_BY_VALUES } from "../report/types.js";
 import { Option } from "./commander.js";
 import type { CliContext } from "./context.js";
 
@@ -13,26 +14,16 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option("--from <YYYY-MM-DD>", "first day of the period (inclusive)")
     .option("--to <YYYY-MM-DD>", "last day of the period (inclusive)")
     .option("--last <period>", "7d, 30d, 12w, 6m, 1y, mtd or ytd (default 30d)")
-    .addOption(
-      new Option("--by <group>", "group rows by").choices([
-        "month",
-        "week",
-        "day",
-        "year",
-        "book",
-        "product",
-        "source",
-        "marketplace",
-        "format",
-        "currency",
-      ]),
-    )
+    .addOption(new Option("--by <group>", "group rows by").choices(GROUP_BY_VALUES))
     .option("--source <name>", "only this source: kdp or gumroad (repeatable)", collect)
     .option("--book <id-or-title>", "only one book: ASIN, ISBN, product id or part of the title")
     .option("--csv", "print CSV instead of a table")
     .option("--html <file>", 'write a standalone HTML page with charts ("-" for stdout)')
     .option("--open", "write the HTML report to a temporary file and open it in the browser")
-    .option("--email [address]", "send the report by email through Resend (Pro; default AUTHORSTACK_EMAIL_TO / digest.email)")
+    .option(
+      "--email [address]",
+      "send the report by email through Resend (Pro; default AUTHORSTACK_EMAIL_TO / digest.email)",
+    )
     .option("--dry-run", "with --email: print the email instead of sending it")
     .action(async (opts: Record<string, unknown>, command: Command) => {
       const options = {
@@ -55,7 +46,8 @@ export function registerReport(program: Command, ctx: CliContext): void {
       } else {
         const { renderTable } = await import("../report/render-table.js");
         const { useColor } = await import("../deps.js");
-        out.data(renderTable(report, { color: useColor(ctx.deps, out.globals) }));
+        const width = ctx.deps.stdout.isTTY ? (ctx.deps.stdout as { columns?: number }).columns : undefined;
+        out.data(renderTable(report, { color: useColor(ctx.deps, out.globals), width }));
       }
     });
 }

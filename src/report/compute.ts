@@ -17,6 +17,28 @@ interface Accumulator {
   kenpPages: number;
   royalties: Map<string, number>;
   statuses: Set<string>;
+  netUnitsByMonth: Map<string, number>;
+}
+
+const TIME_GROUPS = new Set<GroupBy>(["month", "week", "day", "year"]);
+
+/** Every month from the period's first to its last, "YYYY-MM". */
+function monthsOf(period: Period): string[] {
+  const months: string[] = [];
+  let year = Number(period.from.slice(0, 4));
+  let month = Number(period.from.slice(5, 7));
+  const last = period.to.slice(0, 7);
+  for (;;) {
+    const key = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}`;
+    if (key > last || months.length > 1200) break;
+    months.push(key);
+    month++;
+    if (month > 12) {
+      month = 1;
+      year++;
+    }
+  }
+  return months;
 }
 
 /** The main title of a work: text before the first ":", NFKC, case-folded, spaces collapsed. */
@@ -36,20 +58,36 @@ function groupOf(slice: SalesSlice, by: GroupBy): { key: string; label: string; 
     case "month":
       return { key: slice.month, label: monthLabel(slice.month), sortKey: slice.month };
     case "year":
-      return { key: slice.month.slice(0, 4), label: slice.month.slice(0, 4), sortKey: slice.month.slice(0, 4) };
+      return {
+        key: slice.month.slice(0, 4),
+        label: slice.month.slice(0, 4),
+        sortKey: slice.month.slice(0, 4),
+      };
     case "day":
       return slice.granularity === "day"
         ? { key: slice.date, label: slice.date, sortKey: slice.date }
-        : { key: slice.month, label: `${monthLabel(slice.month)} (whole month)`, sortKey: `${slice.month}-00` };
+        : {
+            key: slice.month,
+            label: `${monthLabel(slice.month)} (whole month)`,
+            sortKey: `${slice.month}-00`,
+          };
     case "week": {
       if (slice.granularity === "month") {
-        return { key: slice.month, label: `${monthLabel(slice.month)} (whole month)`, sortKey: `${slice.month}-00` };
+        return {
+          key: slice.month,
+          label: `${monthLabel(slice.month)} (whole month)`,
+          sortKey: `${slice.month}-00`,
+        };
       }
       const week = isoWeek(slice.date);
       return { key: week, label: week, sortKey: slice.date };
     }
     case "source":
-      return { key: slice.source, label: slice.source === "kdp" ? "Amazon KDP" : slice.source === "gumroad" ? "Gumroad" : slice.source, sortKey: slice.source };
+      return {
+        key: slice.source,
+        label: slice.source === "kdp" ? "Amazon KDP" : slice.source === "gumroad" ? "Gumroad" : slice.source,
+        sortKey: slice.source,
+      };
     case "marketplace": {
       const m = slice.marketplace ?? (slice.source === "gumroad" ? "gumroad.com" : "unknown");
       return { key: m, label: m, sortKey: m };
@@ -66,7 +104,11 @@ function groupOf(slice: SalesSlice, by: GroupBy): { key: string; label: string; 
     }
     case "book": {
       const key = bookKey(slice.title, slice.author, slice.productId ?? "unknown");
-      return { key, label: slice.title ? mainTitle(slice.title) : (slice.productId ?? "unknown"), sortKey: key };
+      return {
+        key,
+        label: slice.title ? mainTitle(slice.title) : (slice.productId ?? "unknown"),
+        sortKey: key,
+      };
     }
   }
 }
@@ -98,6 +140,7 @@ export function computeReport(
     kenpPages: 0,
     royalties: new Map(),
     statuses: new Set(),
+    netUnitsByMonth: new Map(),
   };
   const wholeMonths = new Set<string>();
   const coarseMonths = new Set<string>();
@@ -111,7 +154,15 @@ export function computeReport(
     const g = groupOf(slice, options.groupBy);
     let acc = groups.get(g.key);
     if (!acc) {
-      acc = { ...g, labelRank: -1, units: emptyUnits(), kenpPages: 0, royalties: new Map(), statuses: new Set() };
+      acc = {
+        ...g,
+        labelRank: -1,
+        units: emptyUnits(),
+        kenpPages: 0,
+        royalties: new Map(),
+        statuses: new Set(),
+        netUnitsByMonth: new Map(),
+      };
       groups.set(g.key, acc);
     }
     // Titles change between downloads: the newest row names a product or book.
@@ -125,15 +176,24 @@ export function computeReport(
       target.units.free += slice.unitsFree;
       target.kenpPages += slice.kenpPages;
       if (slice.currency && slice.royaltyMicros !== 0) {
-        target.royalties.set(slice.currency, (target.royalties.get(slice.currency) ?? 0) + slice.royaltyMicros);
+        target.royalties.set(
+          slice.currency,
+          (target.royalties.get(slice.currency) ?? 0) + slice.royaltyMicros,
+        );
       }
       target.statuses.add(slice.status);
+      const net = slice.unitsSold - slice.unitsRefunded;
+      target.netUnitsByMonth.set(slice.month, (target.netUnitsByMonth.get(slice.month) ?? 0) + net);
     }
   }
 
   const finishUnits = (u: Units): Units => ({ ...u, net: u.sold - u.refunded });
   const status = (set: Set<string>): ReportRow["status"] =>
     set.size === 1 && set.has("final") ? "final" : set.has("final") ? "mixed" : "estimate";
+  const trendMonths =
+    TIME_GROUPS.has(options.groupBy) || options.period.from === "0000-01-01"
+      ? null
+      : monthsOf(options.period);
   const rows: ReportRow[] = [...groups.values()]
     .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))
     .map((acc) => ({
@@ -144,6 +204,15 @@ export function computeReport(
       royalties: royaltiesObject(acc.royalties),
       converted: null,
       status: status(acc.statuses),
+      ...(trendMonths
+        ? {
+            trend: {
+              by: "month" as const,
+              months: trendMonths,
+              netUnits: trendMonths.map((m) => acc.netUnitsByMonth.get(m) ?? 0),
+            },
+          }
+        : {}),
     }));
 
   const warnings: string[] = [];

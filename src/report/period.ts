@@ -14,7 +14,9 @@ function parseDay(text: string, flag: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!m || !date || isoDay(date) !== text) {
-    throw new UsageError(`${flag} "${text}" is not a date`, { hint: `Use YYYY-MM-DD, e.g. ${flag} 2025-01-31.` });
+    throw new UsageError(`${flag} "${text}" is not a date`, {
+      hint: `Use YYYY-MM-DD, e.g. ${flag} 2025-01-31.`,
+    });
   }
   return text;
 }
@@ -49,7 +51,9 @@ export function resolvePeriod(options: { from?: string; to?: string; last?: stri
   if (last === "ytd") return { from: `${today.slice(0, 4)}-01-01`, to: today };
   const m = /^(\d+)([dwmy])$/.exec(last);
   if (!m || Number(m[1]) < 1) {
-    throw new UsageError(`--last "${options.last}" is not a period`, { hint: "Use e.g. 7d, 30d, 12w, 6m, 1y, mtd or ytd." });
+    throw new UsageError(`--last "${options.last}" is not a period`, {
+      hint: "Use e.g. 7d, 30d, 12w, 6m, 1y, mtd or ytd.",
+    });
   }
   const n = Number(m[1]);
   const unit = m[2];
@@ -71,11 +75,28 @@ export function isoWeek(day: string): string {
   d.setUTCDate(d.getUTCDate() - weekday + 3);
   const year = d.getUTCFullYear();
   const firstThursday = new Date(Date.UTC(year, 0, 4));
-  const week = 1 + Math.round(((d.getTime() - firstThursday.getTime()) / 86_400_000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
+  const week =
+    1 +
+    Math.round(
+      ((d.getTime() - firstThursday.getTime()) / 86_400_000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7,
+    );
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
 
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 export function monthLabel(month: string): string {
   return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;

@@ -11,20 +11,50 @@ export function renderCsv(report: Report): string {
   for (const row of report.rows) for (const c of Object.keys(row.royalties)) ccys.add(c);
   const currencies = [...ccys].sort();
   const lines = [
-    ["key", "label", "units_sold", "units_free", "units_refunded", "units_net", "kenp_pages", ...currencies.map((c) => `royalty_${c}`), "status"]
+    [
+      "key",
+      "label",
+      "units_sold",
+      "units_free",
+      "units_refunded",
+      "units_net",
+      "kenp_pages",
+      ...currencies.map((c) => `royalty_${c}`),
+      "status",
+    ]
       .map(field)
       .join(","),
   ];
   for (const row of report.rows) {
     lines.push(
-      [row.key, row.label, row.units.sold, row.units.free, row.units.refunded, row.units.net, row.kenpPages, ...currencies.map((c) => row.royalties[c] ?? "0"), row.status]
+      [
+        row.key,
+        row.label,
+        row.units.sold,
+        row.units.free,
+        row.units.refunded,
+        row.units.net,
+        row.kenpPages,
+        ...currencies.map((c) => row.royalties[c] ?? "0"),
+        row.status,
+      ]
         .map(field)
         .join(","),
     );
   }
   const t = report.totals;
   lines.push(
-    ["total", "Total", t.units.sold, t.units.free, t.units.refunded, t.units.net, t.kenpPages, ...currencies.map((c) => t.royalties[c] ?? "0"), ""]
+    [
+      "total",
+      "Total",
+      t.units.sold,
+      t.units.free,
+      t.units.refunded,
+      t.units.net,
+      t.kenpPages,
+      ...currencies.map((c) => t.royalties[c] ?? "0"),
+      "",
+    ]
       .map(field)
       .join(","),
   );

@@ -16,11 +16,14 @@ export function renderImportSummary(result: ImportKdpResult): string {
     }
     lines.push(`${f.file}${f.status === "dry run" ? " (dry run: nothing written)" : ""}`);
     lines.push(`  kind      ${f.kind} (${f.family}), language ${f.language ?? "unknown"}`);
-    lines.push(`  snapshot  ${f.snapshotTime} (from the ${f.snapshotTimeSource === "workbook" ? "workbook" : "file's modification time"})`);
+    lines.push(
+      `  snapshot  ${f.snapshotTime} (from the ${f.snapshotTimeSource === "workbook" ? "workbook" : "file's modification time"})`,
+    );
     lines.push(`  months    ${monthRange(f.months)}`);
     lines.push(`  rows      ${f.rowsRead} read, ${f.rowsStored} stored`);
     if (f.monthsReplaced.length) lines.push(`  replaced  ${monthRange(f.monthsReplaced)} (older snapshot)`);
-    if (f.monthsSkipped.length) lines.push(`  skipped   ${monthRange(f.monthsSkipped)} (a newer snapshot is already stored)`);
+    if (f.monthsSkipped.length)
+      lines.push(`  skipped   ${monthRange(f.monthsSkipped)} (a newer snapshot is already stored)`);
     for (const w of f.warnings) lines.push(`  warning   ${w}`);
   }
   return lines.join("\n");

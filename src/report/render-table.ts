@@ -1,6 +1,9 @@
 import Table from "cli-table3";
 import { formatMicrosFixed, parseMicros } from "../util/money.js";
+import { sparklineFit } from "./sparkline.js";
 import type { Report } from "./types.js";
+
+const TREND_WIDTH = 12;
 
 /** Currencies in the order people expect them: the report's largest first would shuffle between runs. */
 function currencies(report: Report): string[] {
@@ -35,13 +38,43 @@ const GROUP_TITLES: Record<string, string> = {
  * The terminal table: one row per group, aligned numbers, one royalty column per currency and a
  * totals row. `trend` adds a sparkline column when the caller has one to show.
  */
-export function renderTable(report: Report, options: { color: boolean; trend?: (row: string) => string | null } = { color: false }): string {
+export function renderTable(
+  report: Report,
+  options: { color: boolean; width?: number } = { color: false },
+): string {
   const ccys = currencies(report);
-  const head = [GROUP_TITLES[report.groupBy] ?? "Group", "Sold", "Free", "Refunded", "Net", "KENP pages", ...ccys, "Status"];
+  // A trend column (net units per month) where the rows are not periods themselves, if it fits.
+  const approxWidth = 60 + 12 * ccys.length + Math.max(0, ...report.rows.map((r) => r.label.length));
+  const withTrend =
+    report.rows.some((r) => r.trend && r.trend.months.length > 1) &&
+    approxWidth + TREND_WIDTH + 3 <= (options.width ?? 160);
+  const head = [
+    GROUP_TITLES[report.groupBy] ?? "Group",
+    "Sold",
+    "Free",
+    "Refunded",
+    "Net",
+    "KENP pages",
+    ...ccys,
+    "Status",
+    ...(withTrend ? ["Trend"] : []),
+  ];
   const table = new Table({
     head,
     style: { head: options.color ? ["cyan"] : [], border: options.color ? ["grey"] : [] },
-    colAligns: ["left", "right", "right", "right", "right", "right", ...ccys.map(() => "right" as const), "left"],
+    colAligns: [
+      "left",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+      ...ccys.map(() => "right" as const),
+      "left",
+      "left",
+    ],
+    // Compact: no rule between rows, only under the header.
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
   for (const row of report.rows) {
     table.push([
@@ -53,6 +86,7 @@ export function renderTable(report: Report, options: { color: boolean; trend?: (
       count(row.kenpPages),
       ...ccys.map((c) => money(row.royalties[c])),
       row.status,
+      ...(withTrend ? [row.trend ? sparklineFit(row.trend.netUnits, TREND_WIDTH) : ""] : []),
     ]);
   }
   const t = report.totals;
@@ -65,8 +99,11 @@ export function renderTable(report: Report, options: { color: boolean; trend?: (
     count(t.kenpPages),
     ...ccys.map((c) => money(t.royalties[c])),
     "",
+    ...(withTrend ? [""] : []),
   ]);
-  const lines = [`${report.period.from} → ${report.period.to}${report.sources.length ? ` · ${report.sources.join(", ")}` : ""}`];
+  const lines = [
+    `${report.period.from} → ${report.period.to}${report.sources.length ? ` · ${report.sources.join(", ")}` : ""}`,
+  ];
   if (report.rows.length === 0) lines.push("No sales in this period.");
   else lines.push(table.toString());
   for (const w of report.warnings) lines.push(`note: ${w}`);

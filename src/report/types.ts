@@ -49,6 +49,11 @@ export interface ReportRow {
   converted: ConvertedAmount | null;
   /** "final", "estimate", or "mixed" when the row holds both (e.g. a year of KDP months). */
   status: "final" | "estimate" | "mixed";
+  /**
+   * Net units per month of the period, oldest first: the row's trend when rows are not already
+   * periods (--by book, product, source, marketplace, format, currency). Absent otherwise.
+   */
+  trend?: { by: "month"; months: string[]; netUnits: number[] };
 }
 
 export interface ReportTotals {

@@ -14,7 +14,10 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   if (!options.readonly) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let db: Db;
   try {
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
   } catch (error) {
     throw new InputError(`cannot open the database ${path}: ${(error as Error).message}`);
   }

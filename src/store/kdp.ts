@@ -59,7 +59,15 @@ export function finishImport(db: Db, id: number, done: FinishedImport): void {
   db.prepare(
     `UPDATE imports SET report_kind = ?, family = ?, language = ?, months = ?, rows_read = ?, rows_stored = ?
      WHERE id = ?`,
-  ).run(done.reportKind, done.family, done.language, JSON.stringify(done.months), done.rowsRead, done.rowsStored, id);
+  ).run(
+    done.reportKind,
+    done.family,
+    done.language,
+    JSON.stringify(done.months),
+    done.rowsRead,
+    done.rowsStored,
+    id,
+  );
 }
 
 /** Decides whether this import holds (family, kind, month), deleting the rows it replaces. */
@@ -71,7 +79,9 @@ export function snapshotClaimer(db: Db, importId: number, snapshotTime: string) 
     `INSERT INTO snapshots (source, family, kind, month, import_id, snapshot_time) VALUES ('kdp', ?, ?, ?, ?, ?)
      ON CONFLICT (source, family, kind, month) DO UPDATE SET import_id = excluded.import_id, snapshot_time = excluded.snapshot_time`,
   );
-  const deleteSales = db.prepare("DELETE FROM sales WHERE source = 'kdp' AND status = ? AND format = ? AND month = ?");
+  const deleteSales = db.prepare(
+    "DELETE FROM sales WHERE source = 'kdp' AND status = ? AND format = ? AND month = ?",
+  );
   const deletePayments = db.prepare("DELETE FROM payments WHERE month = ?");
   return (family: Family, kind: Format | "payments", month: string): ClaimOutcome => {
     const held = current.get(family, kind, month) as { importId: number; snapshotTime: string } | undefined;

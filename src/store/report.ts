@@ -44,10 +44,14 @@ export function querySales(db: Db, q: SalesQuery): SalesSlice[] {
   const params: Record<string, string> = { from: q.from, to: q.to };
   if (q.sources.length > 0) {
     where.push(`s.source IN (${q.sources.map((_, i) => `@source${i}`).join(", ")})`);
-    q.sources.forEach((source, i) => (params[`source${i}`] = source));
+    q.sources.forEach((source, i) => {
+      params[`source${i}`] = source;
+    });
   }
   if (q.book) {
-    where.push(`(s.asin = @book OR s.isbn = @book OR s.product_id = @book OR instr(lower(s.title), lower(@book)) > 0)`);
+    where.push(
+      `(s.asin = @book OR s.isbn = @book OR s.product_id = @book OR instr(lower(s.title), lower(@book)) > 0)`,
+    );
     params.book = q.book;
   }
   const sql = `

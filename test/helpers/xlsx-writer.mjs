@@ -61,7 +61,11 @@ export function zip(entries, { declaredSizes } = {}) {
 }
 
 function esc(text) {
-  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return String(text)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }
 
 function col(index) {
@@ -83,8 +87,10 @@ function sheetXml(rows) {
         .map((value, c) => {
           if (value === null || value === undefined) return "";
           const ref = `${col(c)}${r + 1}`;
-          if (typeof value === "number") return `<c r="${ref}" s="1" t="n"><v>${value.toFixed(Number.isInteger(value) ? 1 : String(value).split(".")[1].length)}</v></c>`;
-          if (typeof value === "object" && "n" in value) return `<c r="${ref}" s="1" t="n"><v>${esc(value.n)}</v></c>`;
+          if (typeof value === "number")
+            return `<c r="${ref}" s="1" t="n"><v>${value.toFixed(Number.isInteger(value) ? 1 : String(value).split(".")[1].length)}</v></c>`;
+          if (typeof value === "object" && "n" in value)
+            return `<c r="${ref}" s="1" t="n"><v>${esc(value.n)}</v></c>`;
           return `<c r="${ref}" s="1" t="inlineStr"><is><t>${esc(value)}</t></is></c>`;
         })
         .join("");
@@ -96,16 +102,26 @@ function sheetXml(rows) {
 
 /** The XLSX bytes of a workbook: sheets is [[name, rows]], created an ISO time or null. */
 export function workbookBytes(sheets, { created = "2025-08-04T11:03:14Z" } = {}) {
-  const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+  const ns =
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
   const workbook = `<?xml version="1.0" encoding="UTF-8"?>\n<workbook ${ns}><sheets>${sheets
     .map(([name], i) => `<sheet name="${esc(name)}" r:id="rId${i + 3}" sheetId="${i + 1}"/>`)
     .join("")}</sheets></workbook>`;
   const rels = `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>${sheets
-    .map((_, i) => `<Relationship Id="rId${i + 3}" Target="worksheets/sheet${i + 1}.xml" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>`)
+    .map(
+      (_, i) =>
+        `<Relationship Id="rId${i + 3}" Target="worksheets/sheet${i + 1}.xml" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>`,
+    )
     .join("")}</Relationships>`;
   const entries = [
-    ["[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`],
-    ["docProps/app.xml", `<?xml version="1.0" encoding="UTF-8"?><Properties><Application>Apache POI</Application></Properties>`],
+    [
+      "[Content_Types].xml",
+      `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`,
+    ],
+    [
+      "docProps/app.xml",
+      `<?xml version="1.0" encoding="UTF-8"?><Properties><Application>Apache POI</Application></Properties>`,
+    ],
   ];
   if (created) {
     entries.push([
@@ -114,11 +130,16 @@ export function workbookBytes(sheets, { created = "2025-08-04T11:03:14Z" } = {})
     ]);
   }
   entries.push(
-    ["xl/sharedStrings.xml", `<?xml version="1.0" encoding="UTF-8"?><sst count="0" uniqueCount="0" xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>`],
+    [
+      "xl/sharedStrings.xml",
+      `<?xml version="1.0" encoding="UTF-8"?><sst count="0" uniqueCount="0" xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>`,
+    ],
     ["xl/workbook.xml", workbook],
     ["xl/_rels/workbook.xml.rels", rels],
   );
-  sheets.forEach(([, rows], i) => entries.push([`xl/worksheets/sheet${i + 1}.xml`, sheetXml(rows)]));
+  sheets.forEach(([, rows], i) => {
+    entries.push([`xl/worksheets/sheet${i + 1}.xml`, sheetXml(rows)]);
+  });
   return zip(entries);
 }
 

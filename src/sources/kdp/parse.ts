@@ -11,13 +11,13 @@ import {
 } from "./headers.js";
 import { checkSummary, type SummaryMonth, type SummaryTotals, summaryFromRow } from "./summary.js";
 import {
-  type KdpDate,
-  MARKETPLACE_CURRENCY,
-  type NumberStyle,
   cellInteger,
   cellMicros,
   cellText,
   exactIntegerText,
+  type KdpDate,
+  MARKETPLACE_CURRENCY,
+  type NumberStyle,
   parseKdpDate,
   parseMonthLabel,
 } from "./values.js";

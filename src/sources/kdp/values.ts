@@ -174,7 +174,11 @@ const MONTH_NAMES: string[][] = [
     "dezembro",
   ],
 ];
-for (const names of MONTH_NAMES) names.forEach((name, i) => (MONTHS[name] = i + 1));
+for (const names of MONTH_NAMES) {
+  names.forEach((name, i) => {
+    MONTHS[name] = i + 1;
+  });
+}
 MONTHS.setiembre = 9;
 
 function pad(n: number): string {

@@ -209,7 +209,10 @@ export class XlsxWorkbook {
             else if (cellType === "n") numeric = value.trim() !== "";
             else if (cellType === "b") value = value === "1" ? "TRUE" : "FALSE";
             row.cells[cellColumn] = value;
-            if (numeric) (row.numeric ??= [])[cellColumn] = true;
+            if (numeric) {
+              row.numeric ??= [];
+              row.numeric[cellColumn] = true;
+            }
           }
           break;
         }
