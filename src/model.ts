@@ -44,7 +44,9 @@ export interface SaleRecord {
   extra: Record<string, unknown> | null;
 }
 
-export function emptyRecord(partial: Pick<SaleRecord, "source" | "status" | "date" | "granularity" | "format">): SaleRecord {
+export function emptyRecord(
+  partial: Pick<SaleRecord, "source" | "status" | "date" | "granularity" | "format">,
+): SaleRecord {
   return {
     externalId: null,
     asin: null,

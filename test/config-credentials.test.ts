@@ -17,8 +17,12 @@ describe("config", () => {
     const get = await t.run("config", "get", "gumroad.clientId");
     expect(get.stdout).toBe("abc123\n");
     const list = await t.run("config", "list", "--json");
-    expect(JSON.parse(list.stdout)).toContainEqual(expect.objectContaining({ key: "gumroad.clientId", value: "abc123" }));
-    expect(JSON.parse(readFileSync(join(t.home, "config.json"), "utf8"))).toEqual({ "gumroad.clientId": "abc123" });
+    expect(JSON.parse(list.stdout)).toContainEqual(
+      expect.objectContaining({ key: "gumroad.clientId", value: "abc123" }),
+    );
+    expect(JSON.parse(readFileSync(join(t.home, "config.json"), "utf8"))).toEqual({
+      "gumroad.clientId": "abc123",
+    });
     expect((await t.run("config", "unset", "gumroad.clientId")).code).toBe(0);
     expect((await t.run("config", "get", "gumroad.clientId")).stdout).toBe("");
   });

@@ -15,8 +15,10 @@ import { FIXTURES, makeHome } from "./helpers/cli.js";
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..");
 const BIN = join(ROOT, "bin", "authorstack.js");
-const built = existsSync(join(ROOT, "dist", "main.js")) && existsSync(join(ROOT, "dist", "sources", "kdp", "worker.js"));
-if (!built) console.warn("\n!!! dist/ is missing: run `npm run build` (npm test does). e2e CLI tests SKIPPED.\n");
+const built =
+  existsSync(join(ROOT, "dist", "main.js")) && existsSync(join(ROOT, "dist", "sources", "kdp", "worker.js"));
+if (!built)
+  console.warn("\n!!! dist/ is missing: run `npm run build` (npm test does). e2e CLI tests SKIPPED.\n");
 
 let work: string;
 beforeAll(() => {
@@ -53,10 +55,22 @@ describe.skipIf(!built)("the built CLI", () => {
   it("imports the bundled sample and reports it", async () => {
     const home = join(work, "h2");
     const sample = join(FIXTURES, "sample");
-    const imported = await cli(home, "import", "kdp", join(sample, "KDP_Royalties_Estimator-sample.xlsx"), join(sample, "KDP_Prior_Month_Royalties-2025-09-01-sample.xlsx"), join(sample, "combined-sales-december.csv"));
+    const imported = await cli(
+      home,
+      "import",
+      "kdp",
+      join(sample, "KDP_Royalties_Estimator-sample.xlsx"),
+      join(sample, "KDP_Prior_Month_Royalties-2025-09-01-sample.xlsx"),
+      join(sample, "combined-sales-december.csv"),
+    );
     expect(imported.code, imported.stderr).toBe(0);
     const report = await cli(home, "report", "--from", "2025-09-01", "--to", "2025-12-31", "--json");
-    expect(JSON.parse(report.stdout).totals.royalties).toEqual({ EUR: "25.65", GBP: "6.21", JPY: "350", USD: "138.19" });
+    expect(JSON.parse(report.stdout).totals.royalties).toEqual({
+      EUR: "25.65",
+      GBP: "6.21",
+      JPY: "350",
+      USD: "138.19",
+    });
     const bad = await cli(home, "report", "--by", "planet");
     expect(bad.code).toBe(2);
   });
@@ -67,7 +81,16 @@ describe.skipIf(!built)("the built CLI", () => {
     const home = join(work, "h3");
     const threaded = await cli(home, "import", "kdp", csv, "--json");
     expect(threaded.code, threaded.stderr).toBe(0);
-    const reportArgs = ["report", "--from", "2020-01-01", "--to", "2025-12-31", "--by", "marketplace", "--json"];
+    const reportArgs = [
+      "report",
+      "--from",
+      "2020-01-01",
+      "--to",
+      "2025-12-31",
+      "--by",
+      "marketplace",
+      "--json",
+    ];
     const fromBinary = JSON.parse((await cli(home, ...reportArgs)).stdout);
 
     const inProcess = makeHome();
@@ -85,7 +108,11 @@ describe.skipIf(!built)("the built CLI", () => {
   it("reports a bad cell found by the worker thread with exit 3, writing nothing", async () => {
     const csv = join(work, "large-bad.csv");
     await generateCombinedCsv(csv, 80_000);
-    writeFileSync(csv, "2025-01,Bad Row,Someone,B0BAD00001,Amazon.com,70%,Standard,1,0,1,4.99,4.99,0.09,1.2.3,USD\n", { flag: "a" });
+    writeFileSync(
+      csv,
+      "2025-01,Bad Row,Someone,B0BAD00001,Amazon.com,70%,Standard,1,0,1,4.99,4.99,0.09,1.2.3,USD\n",
+      { flag: "a" },
+    );
     const home = join(work, "h4");
     const r = await cli(home, "import", "kdp", csv);
     expect(r.code).toBe(3);

@@ -12,7 +12,12 @@ const present = existsSync(CORPUS);
 if (!present) {
   console.warn(`\n!!! ${CORPUS} is absent: the real-corpus KDP tests are SKIPPED.\n`);
 }
-const files = present ? readdirSync(CORPUS).filter((f) => f.endsWith(".xlsx")).sort().map((f) => join(CORPUS, f)) : [];
+const files = present
+  ? readdirSync(CORPUS)
+      .filter((f) => f.endsWith(".xlsx"))
+      .sort()
+      .map((f) => join(CORPUS, f))
+  : [];
 const named = (part: string) => files.filter((f) => f.includes(part));
 
 const homes: TestHome[] = [];
@@ -39,7 +44,14 @@ describe.skipIf(!present)("the real KDP corpus", () => {
     const report = await monthly(await importAll(files));
     const byKey = Object.fromEntries(report.rows.map((r: { key: string }) => [r.key, r]));
     expect(byKey["2025-01"].status).toBe("final");
-    expect(byKey["2025-01"].royalties).toEqual({ BRL: "0.03", CAD: "29.62", EUR: "428.18", GBP: "4.37", JPY: "99.44", USD: "34.08" });
+    expect(byKey["2025-01"].royalties).toEqual({
+      BRL: "0.03",
+      CAD: "29.62",
+      EUR: "428.18",
+      GBP: "4.37",
+      JPY: "99.44",
+      USD: "34.08",
+    });
     expect(byKey["2025-01"].kenpPages).toBe(460);
     expect(byKey["2025-01"].units.sold).toBe(64);
     expect(byKey["2025-07"].status).toBe("estimate");
@@ -59,7 +71,9 @@ describe.skipIf(!present)("the real KDP corpus", () => {
     const before = t.query("SELECT COUNT(*) AS n, SUM(royalty_micros) AS s FROM sales");
     const again = await t.run("import", "kdp", ...files, "--json");
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout).files.every((f: { status: string }) => f.status === "already imported")).toBe(true);
+    expect(
+      JSON.parse(again.stdout).files.every((f: { status: string }) => f.status === "already imported"),
+    ).toBe(true);
     expect(t.query("SELECT COUNT(*) AS n, SUM(royalty_micros) AS s FROM sales")).toEqual(before);
     expect(await monthly(t)).toEqual(forward);
   });
@@ -74,7 +88,9 @@ describe.skipIf(!present)("the real KDP corpus", () => {
 
   it("reads the Payments report with exact payment numbers", async () => {
     const t = await importAll(named("Payments"));
-    const numbers = t.query<{ payment_number: string }>("SELECT DISTINCT payment_number FROM payments WHERE payment_number IS NOT NULL");
+    const numbers = t.query<{ payment_number: string }>(
+      "SELECT DISTINCT payment_number FROM payments WHERE payment_number IS NOT NULL",
+    );
     expect(numbers.length).toBeGreaterThan(10);
     for (const { payment_number } of numbers) expect(payment_number).toMatch(/^\d+$/);
   });

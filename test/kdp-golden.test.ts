@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SaleRecord } from "../src/model.js";
 import { csvSheet, sniffCsv } from "../src/sources/kdp/csv.js";
-import { type KdpFile, parseKdpFile, type PaymentRow } from "../src/sources/kdp/parse.js";
+import { type KdpFile, type PaymentRow, parseKdpFile } from "../src/sources/kdp/parse.js";
 import { XlsxWorkbook } from "../src/sources/kdp/xlsx.js";
 import { FIXTURES } from "./helpers/cli.js";
 
@@ -23,7 +23,12 @@ async function parseFixture(path: string) {
   if (path.endsWith(".xlsx")) {
     workbook = await XlsxWorkbook.open(path);
     const wb = workbook;
-    input = { file: path, container: "xlsx", numberStyle: "point", sheets: wb.sheets.map((s) => ({ name: s.name, rowBatches: () => wb.rowBatches(s) })) };
+    input = {
+      file: path,
+      container: "xlsx",
+      numberStyle: "point",
+      sheets: wb.sheets.map((s) => ({ name: s.name, rowBatches: () => wb.rowBatches(s) })),
+    };
   } else {
     const sniff = await sniffCsv(path);
     input = { file: path, container: "csv", numberStyle: sniff.numberStyle, sheets: [csvSheet(path, sniff)] };

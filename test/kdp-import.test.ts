@@ -1,19 +1,58 @@
 import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { workbookBytes, zip } from "./helpers/xlsx-writer.mjs";
 import { FIXTURES, makeHome, type TestHome } from "./helpers/cli.js";
+import { workbookBytes, zip } from "./helpers/xlsx-writer.mjs";
 
 const SAMPLE = join(FIXTURES, "sample");
 const ESTIMATOR = join(SAMPLE, "KDP_Royalties_Estimator-sample.xlsx");
 const PRIOR = join(SAMPLE, "KDP_Prior_Month_Royalties-2025-09-01-sample.xlsx");
 const CSV = join(SAMPLE, "combined-sales-december.csv");
 
-const COMBINED = ["Royalty Date", "Title", "Author Name", "ASIN/ISBN", "Marketplace", "Royalty Type", "Transaction Type", "Units Sold", "Units Refunded", "Net Units Sold", "Avg. List Price without tax", "Avg. Offer Price without tax", "Avg. Delivery/Manufacturing cost", "Royalty", "Currency"];
-const KENP = ["Date", "Title", "Author Name", "ASIN", "Marketplace", "Kindle Edition Normalized Page (KENP) Read"];
+const COMBINED = [
+  "Royalty Date",
+  "Title",
+  "Author Name",
+  "ASIN/ISBN",
+  "Marketplace",
+  "Royalty Type",
+  "Transaction Type",
+  "Units Sold",
+  "Units Refunded",
+  "Net Units Sold",
+  "Avg. List Price without tax",
+  "Avg. Offer Price without tax",
+  "Avg. Delivery/Manufacturing cost",
+  "Royalty",
+  "Currency",
+];
+const KENP = [
+  "Date",
+  "Title",
+  "Author Name",
+  "ASIN",
+  "Marketplace",
+  "Kindle Edition Normalized Page (KENP) Read",
+];
 
 function row(month: string, units: number, royalty: number | string, title = "A Made-Up Book: Subtitle") {
-  return [month, title, "Ann Author", "B0TEST0001", "Amazon.com", "70%", "Standard", units, 0, units, 2.99, 2.99, 0.05, royalty, "USD"];
+  return [
+    month,
+    title,
+    "Ann Author",
+    "B0TEST0001",
+    "Amazon.com",
+    "70%",
+    "Standard",
+    units,
+    0,
+    units,
+    2.99,
+    2.99,
+    0.05,
+    royalty,
+    "USD",
+  ];
 }
 
 let t: TestHome;
@@ -47,7 +86,11 @@ describe("import kdp: snapshot semantics", () => {
     const r = await t.run("import", "kdp", ESTIMATOR, PRIOR, CSV, "--json");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.files.map((f: { kind: string }) => f.kind)).toEqual(["dashboard", "prior-month", "combined-sales-sheet"]);
+    expect(out.files.map((f: { kind: string }) => f.kind)).toEqual([
+      "dashboard",
+      "prior-month",
+      "combined-sales-sheet",
+    ]);
     const report = await monthReport("2025-09-01", "2025-12-31");
     const sept = report.rows.find((x: { key: string }) => x.key === "2025-09");
     expect(sept.status).toBe("final");
@@ -67,8 +110,18 @@ describe("import kdp: snapshot semantics", () => {
   });
 
   it("lets the newest snapshot of a month win, whatever the import order", async () => {
-    const older = write("older.xlsx", workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 5, 10.0), row("2025-04", 1, 2.0)]]], { created: "2025-05-01T00:00:00Z" }));
-    const newer = write("newer.xlsx", workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 7, 14.5)]]], { created: "2025-05-03T00:00:00Z" }));
+    const older = write(
+      "older.xlsx",
+      workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 5, 10.0), row("2025-04", 1, 2.0)]]], {
+        created: "2025-05-01T00:00:00Z",
+      }),
+    );
+    const newer = write(
+      "newer.xlsx",
+      workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 7, 14.5)]]], {
+        created: "2025-05-03T00:00:00Z",
+      }),
+    );
     const a = makeHome();
     const b = makeHome();
     try {
@@ -78,7 +131,9 @@ describe("import kdp: snapshot semantics", () => {
       const skipped = await b.run("import", "kdp", older, "--json");
       expect(JSON.parse(skipped.stdout).files[0].monthsSkipped).toEqual(["2025-03"]);
       for (const home of [a, b]) {
-        const rep = JSON.parse((await home.run("report", "--from", "2025-03-01", "--to", "2025-04-30", "--json")).stdout);
+        const rep = JSON.parse(
+          (await home.run("report", "--from", "2025-03-01", "--to", "2025-04-30", "--json")).stdout,
+        );
         expect(rep.rows.map((x: { key: string; royalties: object }) => [x.key, x.royalties])).toEqual([
           ["2025-03", { USD: "14.5" }],
           ["2025-04", { USD: "2" }],
@@ -97,8 +152,12 @@ describe("import kdp: snapshot semantics", () => {
       expect((await a.run("import", "kdp", ESTIMATOR, PRIOR)).code).toBe(0);
       expect((await b.run("import", "kdp", PRIOR)).code).toBe(0);
       expect((await b.run("import", "kdp", ESTIMATOR)).code).toBe(0);
-      const ra = JSON.parse((await a.run("report", "--from", "2025-09-01", "--to", "2025-09-30", "--json")).stdout);
-      const rb = JSON.parse((await b.run("report", "--from", "2025-09-01", "--to", "2025-09-30", "--json")).stdout);
+      const ra = JSON.parse(
+        (await a.run("report", "--from", "2025-09-01", "--to", "2025-09-30", "--json")).stdout,
+      );
+      const rb = JSON.parse(
+        (await b.run("report", "--from", "2025-09-01", "--to", "2025-09-30", "--json")).stdout,
+      );
       expect(ra).toEqual(rb);
       expect(ra.totals.royalties).toEqual({ EUR: "14.04", JPY: "350", USD: "59.47" });
       expect(ra.rows[0].status).toBe("final");
@@ -109,7 +168,10 @@ describe("import kdp: snapshot semantics", () => {
   });
 
   it("keeps identical rows: they are separate orders", async () => {
-    const path = write("dupes.xlsx", workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 1, 5.84), row("2025-03", 1, 5.84)]]]));
+    const path = write(
+      "dupes.xlsx",
+      workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 1, 5.84), row("2025-03", 1, 5.84)]]]),
+    );
     expect((await t.run("import", "kdp", path)).code).toBe(0);
     const rep = await monthReport();
     expect(rep.totals.units.sold).toBe(2);
@@ -135,11 +197,23 @@ describe("import kdp: snapshot semantics", () => {
   });
 
   it("warns when the workbook's Summary disagrees with its rows", async () => {
-    const summary = ["Date", "Paid Units Sold (eBook)", "Free Units Sold (eBook)", "Net Units Sold (Paperback)", "Net Units Sold (Hardcover)", "KOLL Borrows", "Kindle Edition Normalized Page (KENP) Read", "Royalty (USD)"];
-    const path = write("summary.xlsx", workbookBytes([
-      ["Summary", [summary, ["March 2025", 9, 0, 0, 0, "N/A", 0, 10.0]]],
-      ["Combined Sales", [COMBINED, row("2025-03", 5, 10.0)]],
-    ]));
+    const summary = [
+      "Date",
+      "Paid Units Sold (eBook)",
+      "Free Units Sold (eBook)",
+      "Net Units Sold (Paperback)",
+      "Net Units Sold (Hardcover)",
+      "KOLL Borrows",
+      "Kindle Edition Normalized Page (KENP) Read",
+      "Royalty (USD)",
+    ];
+    const path = write(
+      "summary.xlsx",
+      workbookBytes([
+        ["Summary", [summary, ["March 2025", 9, 0, 0, 0, "N/A", 0, 10.0]]],
+        ["Combined Sales", [COMBINED, row("2025-03", 5, 10.0)]],
+      ]),
+    );
     const r = await t.run("import", "kdp", path, "--json");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).files[0].warnings).toEqual([
@@ -148,10 +222,20 @@ describe("import kdp: snapshot semantics", () => {
   });
 
   it("reads monthly KENP rows dated YYYY-MM-01 as months", async () => {
-    const path = write("kenp.xlsx", workbookBytes([
-      ["Combined Sales", [COMBINED, row("2025-03", 1, 1.0)]],
-      ["KENP Read", [KENP, ["2025-03-01", "A Made-Up Book", "Ann Author", "B0TEST0001", "Amazon.com", 120], ["2025-04-01", "A Made-Up Book", "Ann Author", "B0TEST0001", "Amazon.com", 80]]],
-    ]));
+    const path = write(
+      "kenp.xlsx",
+      workbookBytes([
+        ["Combined Sales", [COMBINED, row("2025-03", 1, 1.0)]],
+        [
+          "KENP Read",
+          [
+            KENP,
+            ["2025-03-01", "A Made-Up Book", "Ann Author", "B0TEST0001", "Amazon.com", 120],
+            ["2025-04-01", "A Made-Up Book", "Ann Author", "B0TEST0001", "Amazon.com", 80],
+          ],
+        ],
+      ]),
+    );
     expect((await t.run("import", "kdp", path)).code).toBe(0);
     expect(t.query("SELECT date, granularity FROM sales WHERE format = 'kenp' ORDER BY date")).toEqual([
       { date: "2025-03", granularity: "month" },
@@ -172,14 +256,23 @@ describe("import kdp: bad input is refused with exit 3 and nothing written", () 
   }
 
   it("a bad number names file, sheet, row and column", async () => {
-    const path = write("bad-number.xlsx", workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 1, 1.0), row("2025-03", 1, "12,3x")]]]));
-    await expectRefused(path, /bad-number\.xlsx, sheet "Combined Sales", row 3, column "N \(Royalty\)": "12,3x" is not a number/);
+    const path = write(
+      "bad-number.xlsx",
+      workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 1, 1.0), row("2025-03", 1, "12,3x")]]]),
+    );
+    await expectRefused(
+      path,
+      /bad-number\.xlsx, sheet "Combined Sales", row 3, column "N \(Royalty\)": "12,3x" is not a number/,
+    );
   });
 
   it("a bad date names its place", async () => {
     const bad = row("March", 1, 1.0);
     const path = write("bad-date.xlsx", workbookBytes([["Combined Sales", [COMBINED, bad]]]));
-    await expectRefused(path, /bad-date\.xlsx, sheet "Combined Sales", row 2, column "A \(Royalty Date\)": "March" is not a date/);
+    await expectRefused(
+      path,
+      /bad-date\.xlsx, sheet "Combined Sales", row 2, column "A \(Royalty Date\)": "March" is not a date/,
+    );
   });
 
   it("a later file's error rolls back the earlier files of the same command", async () => {
@@ -189,8 +282,22 @@ describe("import kdp: bad input is refused with exit 3 and nothing written", () 
   });
 
   it("a spreadsheet that is not a KDP report", async () => {
-    const path = write("budget.xlsx", workbookBytes([["Budget", [["Item", "Cost"], ["Coffee", 3.5]]]]));
-    await expectRefused(path, /budget\.xlsx: not a KDP report: no sheet has the columns of a KDP report \(sheets: Budget\)/);
+    const path = write(
+      "budget.xlsx",
+      workbookBytes([
+        [
+          "Budget",
+          [
+            ["Item", "Cost"],
+            ["Coffee", 3.5],
+          ],
+        ],
+      ]),
+    );
+    await expectRefused(
+      path,
+      /budget\.xlsx: not a KDP report: no sheet has the columns of a KDP report \(sheets: Budget\)/,
+    );
   });
 
   it("a CSV that is not a KDP report", async () => {
@@ -198,24 +305,46 @@ describe("import kdp: bad input is refused with exit 3 and nothing written", () 
   });
 
   it("a legacy .xls file", async () => {
-    const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
-    await expectRefused(write("kdp-report-5-2011.xls", ole), /kdp-report-5-2011\.xls: this is an old Excel \.xls file/);
+    const ole = Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(512),
+    ]);
+    await expectRefused(
+      write("kdp-report-5-2011.xls", ole),
+      /kdp-report-5-2011\.xls: this is an old Excel \.xls file/,
+    );
   });
 
   it("a truncated XLSX", async () => {
     const bytes = readFileSync(ESTIMATOR);
-    await expectRefused(write("truncated.xlsx", bytes.subarray(0, Math.floor(bytes.length / 2))), /truncated\.xlsx: not a readable XLSX/);
+    await expectRefused(
+      write("truncated.xlsx", bytes.subarray(0, Math.floor(bytes.length / 2))),
+      /truncated\.xlsx: not a readable XLSX/,
+    );
   });
 
   it("a zip bomb", async () => {
     const huge = Buffer.alloc(64 * 1024 * 1024, 0x20);
-    const bomb = zip([["xl/workbook.xml", "<workbook/>"], ["xl/worksheets/sheet1.xml", huge]]);
+    const bomb = zip([
+      ["xl/workbook.xml", "<workbook/>"],
+      ["xl/worksheets/sheet1.xml", huge],
+    ]);
     await expectRefused(write("bomb.xlsx", bomb), /bomb\.xlsx: .*ZIP bomb/);
   });
 
   it("an entry that inflates beyond its declared size", async () => {
     const lying = zip(
-      [["xl/workbook.xml", `<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`], ["xl/_rels/workbook.xml.rels", `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>`], ["xl/worksheets/sheet1.xml", `<worksheet><sheetData>${"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Royalty Date</t></is></c></row>".repeat(2000)}</sheetData></worksheet>`]],
+      [
+        ["xl/workbook.xml", `<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`],
+        [
+          "xl/_rels/workbook.xml.rels",
+          `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>`,
+        ],
+        [
+          "xl/worksheets/sheet1.xml",
+          `<worksheet><sheetData>${'<row r="1"><c r="A1" t="inlineStr"><is><t>Royalty Date</t></is></c></row>'.repeat(2000)}</sheetData></worksheet>`,
+        ],
+      ],
       { declaredSizes: { "xl/worksheets/sheet1.xml": 100 } },
     );
     await expectRefused(write("lying.xlsx", lying), /lying\.xlsx: /);

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { Option } from "./commander.js";
 import { isInteractive } from "../deps.js";
+import { Option } from "./commander.js";
 import type { CliContext } from "./context.js";
 
 export function registerAuth(program: Command, ctx: CliContext): void {

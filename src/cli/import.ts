@@ -6,7 +6,9 @@ export function registerImport(program: Command, ctx: CliContext): void {
 
   importCommand
     .command("kdp")
-    .description("import Amazon KDP reports (dashboard export, Prior Months' Royalties, Payments; XLSX or CSV)")
+    .description(
+      "import Amazon KDP reports (dashboard export, Prior Months' Royalties, Payments; XLSX or CSV)",
+    )
     .argument("<file...>", "KDP report files (.xlsx, or a sheet saved as .csv/.tsv)")
     .option("--dry-run", "read and check the files, show what would change, write nothing")
     .action(async (files: string[], opts: { dryRun?: boolean }, command: Command) => {

@@ -1,8 +1,8 @@
 import type { Command as CommandType } from "commander";
-import { Command, Option } from "./commander.js";
 import type { Deps } from "../deps.js";
 import { VERSION } from "../version.js";
 import { registerAuth } from "./auth.js";
+import { Command, Option } from "./commander.js";
 import { registerConfig } from "./config.js";
 import { createContext } from "./context.js";
 import { registerImport } from "./import.js";

@@ -16,7 +16,8 @@ export function runConfigGet(options: { key: string }, deps: Deps): ConfigEntry 
 
 export function runConfigSet(options: { key: string; value: string }, deps: Deps): ConfigEntry {
   checkConfigKey(options.key);
-  if (options.value === "") throw new UsageError(`empty value for "${options.key}"; use \`config unset\` to remove it.`);
+  if (options.value === "")
+    throw new UsageError(`empty value for "${options.key}"; use \`config unset\` to remove it.`);
   const values = readConfig(deps.home.config);
   values[options.key] = options.value;
   writeConfig(deps.home.config, values);
@@ -41,7 +42,10 @@ export function runConfigList(_options: object, deps: Deps): ConfigEntry[] {
   }));
 }
 
-export function runConfigPath(_options: object, deps: Deps): { config: string; credentials: string; database: string; home: string } {
+export function runConfigPath(
+  _options: object,
+  deps: Deps,
+): { config: string; credentials: string; database: string; home: string } {
   return {
     config: deps.home.config,
     credentials: deps.home.credentials,

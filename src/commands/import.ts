@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Deps } from "../deps.js";
-import { AuthorstackError, InputError, UsageError, inputError } from "../errors.js";
+import { AuthorstackError, InputError, inputError, UsageError } from "../errors.js";
 import type { Format } from "../model.js";
 import { openKdpFile } from "../sources/kdp/open.js";
 import { type KdpFileMeta, type KdpSink, parseKdpFile, type ReportKind } from "../sources/kdp/parse.js";
@@ -55,7 +55,8 @@ const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
  * file rolls everything back, so exit 3 always means nothing was written.
  */
 export async function runImportKdp(options: ImportKdpOptions, deps: Deps): Promise<ImportKdpResult> {
-  if (options.files.length === 0) throw new UsageError("no files given", { hint: "Usage: authorstack import kdp <file...>" });
+  if (options.files.length === 0)
+    throw new UsageError("no files given", { hint: "Usage: authorstack import kdp <file...>" });
   const prepared = [];
   for (const path of options.files) prepared.push(await inspect(path));
 
@@ -168,7 +169,9 @@ async function importOne(
   // A large CSV is parsed on a worker thread so that parsing overlaps with the inserts; a workbook
   // (a few MB at most from KDP) is parsed in-process, where its creation time is read too.
   const threaded = file.container === "csv" && file.size >= THREADED_PARSE_BYTES && threadedParseAvailable();
-  const opened = threaded ? null : await openKdpFile(file.path, file.container).catch(asInputError(file.path));
+  const opened = threaded
+    ? null
+    : await openKdpFile(file.path, file.container).catch(asInputError(file.path));
   try {
     const snapshot = opened?.created ?? file.mtime;
     const snapshotTimeSource: "workbook" | "file" = opened?.created ? "workbook" : "file";
@@ -203,7 +206,8 @@ async function importOne(
         byMonth.set(month, ok);
         const previous = outcomes.get(month);
         // A month counts as skipped only when every kind of it was skipped.
-        if (previous === undefined || previous === "skipped" || outcome === "replaced") outcomes.set(month, outcome);
+        if (previous === undefined || previous === "skipped" || outcome === "replaced")
+          outcomes.set(month, outcome);
       }
       return ok;
     };
@@ -231,7 +235,9 @@ async function importOne(
       },
     };
 
-    const parsed = opened ? await parseKdpFile(opened.input, sink) : await parseKdpCsvThreaded(file.path, sink);
+    const parsed = opened
+      ? await parseKdpFile(opened.input, sink)
+      : await parseKdpCsvThreaded(file.path, sink);
     if (parsed.kenpMonthly) markKenpMonthly(db, importId);
     const sortedMonths = [...months].sort();
     finishImport(db, importId, {

@@ -23,17 +23,23 @@ export async function runReport(options: ReportOptions, deps: Deps): Promise<Rep
   const period = resolvePeriod(options, deps.now());
   const groupBy = (options.by ?? "month") as GroupBy;
   if (!GROUP_BY_VALUES.includes(groupBy)) {
-    throw new UsageError(`--by "${options.by}" is not a grouping`, { hint: `Use one of: ${GROUP_BY_VALUES.join(", ")}.` });
+    throw new UsageError(`--by "${options.by}" is not a grouping`, {
+      hint: `Use one of: ${GROUP_BY_VALUES.join(", ")}.`,
+    });
   }
   const sources = [...new Set(options.sources ?? [])];
   for (const source of sources) {
     if (!SOURCES.includes(source)) {
-      throw new UsageError(`--source "${source}" is not a source`, { hint: `Use one of: ${SOURCES.join(", ")}.` });
+      throw new UsageError(`--source "${source}" is not a source`, {
+        hint: `Use one of: ${SOURCES.join(", ")}.`,
+      });
     }
   }
   if (!existsSync(deps.home.database)) {
     const empty = computeReport([], { period, groupBy, sources });
-    empty.warnings.push("No sales are stored yet: run `authorstack import kdp <file>` or `authorstack sync gumroad` first.");
+    empty.warnings.push(
+      "No sales are stored yet: run `authorstack import kdp <file>` or `authorstack sync gumroad` first.",
+    );
     return empty;
   }
   const db = openDatabase(deps.home.database);

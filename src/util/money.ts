@@ -18,7 +18,8 @@ export function parseMicros(text: string): number | null {
   const simple = SIMPLE_DECIMAL.exec(text);
   if (simple) {
     const frac = simple[3] ?? "";
-    const micros = Number(simple[2]) * MICROS + (frac ? Number(frac) * 10 ** (SCALE_DIGITS - frac.length) : 0);
+    const micros =
+      Number(simple[2]) * MICROS + (frac ? Number(frac) * 10 ** (SCALE_DIGITS - frac.length) : 0);
     return simple[1] && micros !== 0 ? -micros : micros;
   }
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
@@ -35,7 +36,7 @@ export function parseMicros(text: string): number | null {
   const whole = digits.slice(0, pointPos) || "0";
   const frac = digits.slice(pointPos);
   const kept = (frac + "0".repeat(SCALE_DIGITS)).slice(0, SCALE_DIGITS);
-  const roundUp = frac.length > SCALE_DIGITS && (frac.charCodeAt(SCALE_DIGITS) - 48) >= 5;
+  const roundUp = frac.length > SCALE_DIGITS && frac.charCodeAt(SCALE_DIGITS) - 48 >= 5;
   let value = BigInt(whole) * BigInt(MICROS) + BigInt(kept);
   if (roundUp) value += 1n;
   if (sign === "-") value = -value;
