@@ -153,8 +153,14 @@ describe("report", () => {
   it("gives rows that are not periods a monthly trend of net units, shown as a sparkline", async () => {
     const rep = await json("--from", "2025-09-01", "--to", "2025-12-31", "--by", "book");
     const winter = rep.rows.find((r: { label: string }) => r.label === "Winter Poems");
-    expect(winter.trend).toEqual({ by: "month", months: ["2025-09", "2025-10", "2025-11", "2025-12"], netUnits: [0, 0, 0, 3] });
-    expect((await json("--from", "2025-09-01", "--to", "2025-12-31", "--by", "month")).rows[0].trend).toBeUndefined();
+    expect(winter.trend).toEqual({
+      by: "month",
+      months: ["2025-09", "2025-10", "2025-11", "2025-12"],
+      netUnits: [0, 0, 0, 3],
+    });
+    expect(
+      (await json("--from", "2025-09-01", "--to", "2025-12-31", "--by", "month")).rows[0].trend,
+    ).toBeUndefined();
     const table = await t.run("report", "--from", "2025-09-01", "--to", "2025-12-31", "--by", "book");
     expect(table.stdout).toMatch(/Trend/);
     expect(table.stdout).toMatch(/Winter Poems .*▁▁▁█/);

@@ -5,6 +5,7 @@ import { registerAuth } from "./auth.js";
 import { Command, Option } from "./commander.js";
 import { registerConfig } from "./config.js";
 import { createContext } from "./context.js";
+import { registerDoctor } from "./doctor.js";
 import { registerImport } from "./import.js";
 import { registerLicense } from "./license.js";
 import { registerReport } from "./report.js";
@@ -35,6 +36,7 @@ export function buildProgram(deps: Deps): CommandType {
   registerImport(program, ctx);
   registerReport(program, ctx);
   registerConfig(program, ctx);
+  registerDoctor(program, ctx);
   registerAuth(program, ctx);
   registerSync(program, ctx);
   registerLicense(program, ctx);

@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { mask } from "../credentials.js";
 import type { Deps } from "../deps.js";
 import { AuthError, UsageError } from "../errors.js";
@@ -15,6 +14,7 @@ import {
   randomState,
   startLoopback,
 } from "../sources/gumroad/oauth.js";
+import { promptContext } from "../util/prompt.js";
 
 /** Services `auth` knows. KDP has no API: its data comes from report files. */
 export const AUTH_SERVICES = ["gumroad"] as const;
@@ -177,23 +177,6 @@ export async function verifyToken(settings: GumroadSettings, token: string): Pro
   } finally {
     await api.close();
   }
-}
-
-/**
- * Streams for @inquirer/prompts: it ends its output stream when a prompt closes, so it gets a
- * forwarding stream onto stderr rather than stderr itself (which must stay open for messages).
- */
-export function promptContext(deps: Deps): { input: Deps["stdin"]; output: Writable } {
-  const output = new Writable({
-    write(chunk, _encoding, callback) {
-      deps.stderr.write(chunk, () => callback());
-    },
-  });
-  Object.assign(output, {
-    isTTY: deps.stderr.isTTY,
-    columns: (deps.stderr as { columns?: number }).columns ?? 80,
-  });
-  return { input: deps.stdin, output };
 }
 
 async function readTokenFromStdin(deps: Deps, interactive: boolean): Promise<string> {

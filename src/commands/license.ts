@@ -15,6 +15,7 @@ import {
   readCachedLicense,
   resolveLicenseKey,
 } from "../license/store.js";
+import { promptContext } from "../util/prompt.js";
 
 /** What the free edition does, for status output. */
 export const FREE_FEATURES = [
@@ -49,7 +50,7 @@ export async function runLicenseActivate(
     key = (
       await password(
         { message: "AuthorStack Pro licence key (from your Whop purchase):", mask: "•" },
-        { input: deps.stdin, output: deps.stderr },
+        promptContext(deps),
       )
     ).trim();
   }

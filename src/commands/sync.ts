@@ -4,7 +4,8 @@ import { GumroadApi, gumroadSettings, LOGIN_COMMAND } from "../sources/gumroad/a
 import { type GumroadSyncState, type SyncProgress, syncGumroad } from "../sources/gumroad/sync.js";
 import { openDatabase } from "../store/db.js";
 import { SyncStore } from "../store/gumroad.js";
-import { gumroadToken, promptContext, runAuthLogin } from "./auth.js";
+import { promptContext } from "../util/prompt.js";
+import { gumroadToken, runAuthLogin } from "./auth.js";
 
 export const SYNC_SOURCES = ["gumroad"] as const;
 export const DEFAULT_LOOKBACK_DAYS = 45;
