@@ -1,7 +1,7 @@
 import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FIXTURES, makeHome, type TestHome } from "./helpers/cli.js";
+import { COMBINED_SALES_HEADER, FIXTURES, makeHome, type TestHome } from "./helpers/cli.js";
 import { workbookBytes, zip } from "./helpers/xlsx-writer.mjs";
 
 const SAMPLE = join(FIXTURES, "sample");
@@ -9,23 +9,7 @@ const ESTIMATOR = join(SAMPLE, "KDP_Royalties_Estimator-sample.xlsx");
 const PRIOR = join(SAMPLE, "KDP_Prior_Month_Royalties-2025-09-01-sample.xlsx");
 const CSV = join(SAMPLE, "combined-sales-december.csv");
 
-const COMBINED = [
-  "Royalty Date",
-  "Title",
-  "Author Name",
-  "ASIN/ISBN",
-  "Marketplace",
-  "Royalty Type",
-  "Transaction Type",
-  "Units Sold",
-  "Units Refunded",
-  "Net Units Sold",
-  "Avg. List Price without tax",
-  "Avg. Offer Price without tax",
-  "Avg. Delivery/Manufacturing cost",
-  "Royalty",
-  "Currency",
-];
+const COMBINED = COMBINED_SALES_HEADER;
 const KENP = [
   "Date",
   "Title",

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolvePeriod } from "../src/report/period.js";
-import { FIXTURES, makeHome, type TestHome } from "./helpers/cli.js";
+import { COMBINED_SALES_HEADER, FIXTURES, makeHome, type TestHome } from "./helpers/cli.js";
 import { workbookBytes } from "./helpers/xlsx-writer.mjs";
 
 const SAMPLE = join(FIXTURES, "sample");
@@ -11,23 +11,7 @@ let t: TestHome;
 beforeAll(async () => {
   t = makeHome({ now: "2025-12-15T12:00:00Z" });
   const daily = join(t.home, "daily.xlsx");
-  const header = [
-    "Royalty Date",
-    "Title",
-    "Author Name",
-    "ASIN/ISBN",
-    "Marketplace",
-    "Royalty Type",
-    "Transaction Type",
-    "Units Sold",
-    "Units Refunded",
-    "Net Units Sold",
-    "Avg. List Price without tax",
-    "Avg. Offer Price without tax",
-    "Avg. Delivery/Manufacturing cost",
-    "Royalty",
-    "Currency",
-  ];
+  const header = COMBINED_SALES_HEADER;
   writeFileSync(
     daily,
     workbookBytes(

@@ -90,6 +90,20 @@ export function cronLine(deps: Deps, expr: string): string {
 
 class CrontabMissing extends Error {}
 
+/** The user's crontab, or null when this machine has no `crontab` command. */
+function readCrontabIfInstalled(deps: Deps): string | null {
+  try {
+    return readCrontab(deps);
+  } catch (error) {
+    if (error instanceof CrontabMissing) return null;
+    throw error;
+  }
+}
+
+function manual(warning: string): ScheduleResult {
+  return { action: "manual", line: null, schedule: null, crontab: false, warnings: [warning], notes: [] };
+}
+
 function crontab(
   deps: Deps,
   args: string[],
@@ -221,15 +235,8 @@ export async function runScheduleInstall(
   const marker = markerFor(deps);
   const notes: string[] = [];
   const warnings = cronReadiness(deps, notes);
-  let current: string;
-  try {
-    current = readCrontab(deps);
-  } catch (error) {
-    if (error instanceof CrontabMissing) {
-      return { action: "manual", line, schedule: expr, crontab: false, warnings, notes };
-    }
-    throw error;
-  }
+  const current = readCrontabIfInstalled(deps);
+  if (current === null) return { action: "manual", line, schedule: expr, crontab: false, warnings, notes };
   const lines = splitLines(current);
   const ours = lines.filter((l) => isOurs(l, marker));
   if (ours.length === 1 && ours[0]!.replace(/\n$/, "") === line) {
@@ -255,23 +262,9 @@ export async function runScheduleInstall(
 
 export async function runScheduleShow(_options: Record<string, never>, deps: Deps): Promise<ScheduleResult> {
   const marker = markerFor(deps);
-  let current: string;
-  try {
-    current = readCrontab(deps);
-  } catch (error) {
-    if (error instanceof CrontabMissing) {
-      return {
-        action: "manual",
-        line: null,
-        schedule: null,
-        crontab: false,
-        warnings: [
-          "The `crontab` command is not installed here; a schedule added by hand cannot be checked.",
-        ],
-        notes: [],
-      };
-    }
-    throw error;
+  const current = readCrontabIfInstalled(deps);
+  if (current === null) {
+    return manual("The `crontab` command is not installed here; a schedule added by hand cannot be checked.");
   }
   const ours = splitLines(current).find((l) => isOurs(l, marker));
   const line = ours ? ours.replace(/\r?\n$/, "") : null;
@@ -288,23 +281,11 @@ export async function runScheduleRemove(
   deps: Deps,
 ): Promise<ScheduleResult> {
   const marker = markerFor(deps);
-  let current: string;
-  try {
-    current = readCrontab(deps);
-  } catch (error) {
-    if (error instanceof CrontabMissing) {
-      return {
-        action: "manual",
-        line: null,
-        schedule: null,
-        crontab: false,
-        warnings: [
-          `The \`crontab\` command is not installed here; remove the line ending in "${marker}" by hand.`,
-        ],
-        notes: [],
-      };
-    }
-    throw error;
+  const current = readCrontabIfInstalled(deps);
+  if (current === null) {
+    return manual(
+      `The \`crontab\` command is not installed here; remove the line ending in "${marker}" by hand.`,
+    );
   }
   const lines = splitLines(current);
   const ours = lines.filter((l) => isOurs(l, marker));

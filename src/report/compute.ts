@@ -1,7 +1,7 @@
 import type { SalesSlice } from "../store/report.js";
 import { formatMicros } from "../util/money.js";
 import { isoWeek, monthEnd, monthLabel, type Period } from "./period.js";
-import type { GroupBy, Report, ReportRow, Units } from "./types.js";
+import { type GroupBy, type Report, type ReportRow, TIME_GROUPS, type Units } from "./types.js";
 
 /**
  * Pure figures: from aggregated sales slices to the report's rows and totals. Money stays in integer
@@ -19,8 +19,6 @@ interface Accumulator {
   statuses: Set<string>;
   netUnitsByMonth: Map<string, number>;
 }
-
-const TIME_GROUPS = new Set<GroupBy>(["month", "week", "day", "year"]);
 
 /** Every month from the period's first to its last, "YYYY-MM". */
 function monthsOf(period: Period): string[] {

@@ -4,6 +4,7 @@
  * the subject's headline figure. Pure functions.
  */
 import { formatMicros, parseMicros } from "../util/money.js";
+import { monthLabel } from "./period.js";
 import type { Report, ReportRow } from "./types.js";
 
 /** What the HTML page and the email show: the report asked for, plus a time series and a per-book view. */
@@ -50,23 +51,6 @@ export function plotValue(amount: string | undefined): number {
   const micros = parseMicros(amount);
   return micros === null ? 0 : micros / 1_000_000;
 }
-
-export const TIME_GROUPS = new Set(["day", "week", "month", "year"]);
-
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 function emptyRow(key: string, label: string): ReportRow {
   return {
@@ -119,10 +103,7 @@ export function timeRows(timeline: Report): ReportRow[] {
   const filled: ReportRow[] = [];
   count = 0;
   for (let k = start; k <= end && count <= 2 * limit; k = step(k), count++) {
-    filled.push(
-      present.get(k) ??
-        emptyRow(k, by === "day" ? k : `${MONTHS[Number(k.slice(5, 7)) - 1]} ${k.slice(0, 4)}`),
-    );
+    filled.push(present.get(k) ?? emptyRow(k, by === "day" ? k : monthLabel(k)));
   }
   const others = rows.filter((r) => !pattern.test(r.key)); // e.g. whole-month KDP rows in a by-day report
   return [

@@ -18,11 +18,10 @@ import {
   type ReportBundle,
   rowAmount,
   royaltiesText,
-  TIME_GROUPS,
   timeRows,
 } from "./present.js";
 import { escapeXml as esc } from "./svg-chart.js";
-import type { Report, ReportRow } from "./types.js";
+import { type Report, type ReportRow, TIME_GROUPS } from "./types.js";
 
 export interface RenderedEmail {
   subject: string;

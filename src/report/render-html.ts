@@ -15,11 +15,10 @@ import {
   primaryCurrency,
   type ReportBundle,
   rowAmount,
-  TIME_GROUPS,
   timeRows,
 } from "./present.js";
 import { escapeXml as esc, renderChart } from "./svg-chart.js";
-import type { Report, ReportRow } from "./types.js";
+import { type Report, type ReportRow, TIME_GROUPS } from "./types.js";
 
 export interface HtmlOptions {
   /** Shown in the footer when given (kept out by default so the page is a pure function of the data). */

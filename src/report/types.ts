@@ -27,6 +27,9 @@ export const GROUP_BY_VALUES: readonly GroupBy[] = [
   "currency",
 ];
 
+/** Groupings whose rows are periods of time. */
+export const TIME_GROUPS: ReadonlySet<GroupBy> = new Set<GroupBy>(["day", "week", "month", "year"]);
+
 export interface Units {
   sold: number;
   free: number;

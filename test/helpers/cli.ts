@@ -73,3 +73,22 @@ export function makeHome(options: { env?: Record<string, string>; now?: string }
 }
 
 export const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures");
+
+/** KDP's Combined Sales header (English dashboard export), for tests that build small workbooks. */
+export const COMBINED_SALES_HEADER = [
+  "Royalty Date",
+  "Title",
+  "Author Name",
+  "ASIN/ISBN",
+  "Marketplace",
+  "Royalty Type",
+  "Transaction Type",
+  "Units Sold",
+  "Units Refunded",
+  "Net Units Sold",
+  "Avg. List Price without tax",
+  "Avg. Offer Price without tax",
+  "Avg. Delivery/Manufacturing cost",
+  "Royalty",
+  "Currency",
+];
