@@ -356,7 +356,6 @@ describe("exit codes and usage", () => {
     const help = await t.run("--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("import");
-    expect(help.stdout).not.toContain("--currency");
     const version = await t.run("--version");
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

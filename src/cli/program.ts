@@ -8,6 +8,7 @@ import { createContext } from "./context.js";
 import { registerDoctor } from "./doctor.js";
 import { registerImport } from "./import.js";
 import { registerLicense } from "./license.js";
+import { registerRates } from "./rates.js";
 import { registerReport } from "./report.js";
 import { registerRun } from "./run.js";
 import { registerSchedule } from "./schedule.js";
@@ -40,6 +41,7 @@ export function buildProgram(deps: Deps): CommandType {
   registerAuth(program, ctx);
   registerSync(program, ctx);
   registerLicense(program, ctx);
+  registerRates(program, ctx);
   registerSchedule(program, ctx);
   registerRun(program, ctx);
 

@@ -17,6 +17,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .addOption(new Option("--by <group>", "group rows by").choices(GROUP_BY_VALUES))
     .option("--source <name>", "only this source: kdp or gumroad (repeatable)", collect)
     .option("--book <id-or-title>", "only one book: ASIN, ISBN, product id or part of the title")
+    .option("--currency <code>", "also convert every amount into this currency (estimates; see `rates`)")
     .option("--csv", "print CSV instead of a table")
     .option("--html <file>", 'write a standalone HTML page with charts ("-" for stdout)')
     .option("--open", "write the HTML report to a temporary file and open it in the browser")
@@ -33,6 +34,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
         by: opts.by as string | undefined,
         sources: opts.source as string[] | undefined,
         book: opts.book as string | undefined,
+        currency: opts.currency as string | undefined,
       };
       const { deliverReport } = await import("./report-delivery.js");
       if (await deliverReport(opts, options, command, ctx)) return;

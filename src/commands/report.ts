@@ -2,9 +2,11 @@ import { existsSync } from "node:fs";
 import type { Deps } from "../deps.js";
 import { UsageError } from "../errors.js";
 import { computeReport } from "../report/compute.js";
-import { resolvePeriod } from "../report/period.js";
+import { type Converter, makeConverter } from "../report/convert.js";
+import { isoDay, resolvePeriod } from "../report/period.js";
 import { GROUP_BY_VALUES, type GroupBy, type Report } from "../report/types.js";
 import { openDatabase } from "../store/db.js";
+import { loadRateTables } from "../store/rates.js";
 import { querySales } from "../store/report.js";
 
 export interface ReportOptions {
@@ -14,6 +16,8 @@ export interface ReportOptions {
   by?: string;
   sources?: string[];
   book?: string;
+  /** Also convert every amount into this currency (ISO code) with the stored rates. */
+  currency?: string;
 }
 
 const SOURCES = ["kdp", "gumroad"];
@@ -35,8 +39,15 @@ export async function runReport(options: ReportOptions, deps: Deps): Promise<Rep
       });
     }
   }
+  const currency = options.currency?.trim().toUpperCase();
+  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) {
+    throw new UsageError(`--currency "${options.currency}" is not a currency code`, {
+      hint: "Use a three-letter ISO code such as USD, EUR or GBP.",
+    });
+  }
   if (!existsSync(deps.home.database)) {
     const empty = computeReport([], { period, groupBy, sources });
+    empty.currency = currency ?? null;
     empty.warnings.push(
       "No sales are stored yet: run `authorstack import kdp <file>` or `authorstack sync gumroad` first.",
     );
@@ -45,7 +56,13 @@ export async function runReport(options: ReportOptions, deps: Deps): Promise<Rep
   const db = openDatabase(deps.home.database);
   try {
     const slices = querySales(db, { from: period.from, to: period.to, sources, book: options.book ?? null });
-    return computeReport(slices, { period, groupBy, sources });
+    let converter: Converter | undefined;
+    if (currency) {
+      const needed = new Set<string>([currency]);
+      for (const s of slices) if (s.currency) needed.add(s.currency);
+      converter = makeConverter(currency, loadRateTables(db, [...needed]), isoDay(deps.now()));
+    }
+    return computeReport(slices, { period, groupBy, sources, converter });
   } finally {
     db.close();
   }

@@ -55,7 +55,9 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** The body as UTF-8 text, and as bytes (downloads such as a ZIP file). */
   text: string;
+  body: Buffer;
   /** Attempts used (1 = no retry). */
   attempts: number;
 }
@@ -127,9 +129,11 @@ export class HttpClient {
       this.stats.requests++;
       let response: Dispatcher.ResponseData;
       let text: string;
+      let bytes: Buffer;
       try {
         response = await request(url, { method, headers, body, dispatcher: this.agent });
-        text = await response.body.text();
+        bytes = Buffer.from(await response.body.arrayBuffer());
+        text = bytes.toString("utf8");
       } catch (error) {
         lastProblem = describeNetworkError(error);
         if (attempt >= maxAttempts) {
@@ -166,6 +170,7 @@ export class HttpClient {
         status: response.statusCode,
         headers: response.headers as HttpResponse["headers"],
         text,
+        body: bytes,
         attempts: attempt,
       };
     }

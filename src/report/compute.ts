@@ -1,7 +1,15 @@
 import type { SalesSlice } from "../store/report.js";
-import { formatMicros } from "../util/money.js";
+import { formatMicros, formatMicrosFixed } from "../util/money.js";
+import { type Converter, describeRates, type RateSource } from "./convert.js";
 import { isoWeek, monthEnd, monthLabel, type Period } from "./period.js";
-import { type GroupBy, type Report, type ReportRow, TIME_GROUPS, type Units } from "./types.js";
+import {
+  type ConvertedAmount,
+  type GroupBy,
+  type Report,
+  type ReportRow,
+  TIME_GROUPS,
+  type Units,
+} from "./types.js";
 
 /**
  * Pure figures: from aggregated sales slices to the report's rows and totals. Money stays in integer
@@ -18,6 +26,9 @@ interface Accumulator {
   royalties: Map<string, number>;
   statuses: Set<string>;
   netUnitsByMonth: Map<string, number>;
+  /** With --currency: the sum converted so far, and whether some amount had no rate. */
+  convertedMicros: number;
+  unconverted: boolean;
 }
 
 /** Every month from the period's first to its last, "YYYY-MM". */
@@ -126,8 +137,11 @@ function royaltiesObject(map: Map<string, number>): Record<string, string> {
 
 export function computeReport(
   slices: SalesSlice[],
-  options: { period: Period; groupBy: GroupBy; sources: string[] },
+  options: { period: Period; groupBy: GroupBy; sources: string[]; converter?: Converter },
 ): Report {
+  const converter = options.converter;
+  const rateSources = new Set<RateSource>();
+  const missingRates = new Set<string>();
   const groups = new Map<string, Accumulator>();
   const totals: Accumulator = {
     key: "total",
@@ -139,6 +153,8 @@ export function computeReport(
     royalties: new Map(),
     statuses: new Set(),
     netUnitsByMonth: new Map(),
+    convertedMicros: 0,
+    unconverted: false,
   };
   const wholeMonths = new Set<string>();
   const coarseMonths = new Set<string>();
@@ -160,6 +176,8 @@ export function computeReport(
         royalties: new Map(),
         statuses: new Set(),
         netUnitsByMonth: new Map(),
+        convertedMicros: 0,
+        unconverted: false,
       };
       groups.set(g.key, acc);
     }
@@ -168,7 +186,13 @@ export function computeReport(
       acc.label = g.label;
       acc.labelRank = slice.newest;
     }
+    const conversion = converter && slice.royaltyMicros !== 0 ? converter.convert(slice) : null;
+    if (conversion) rateSources.add(conversion.source);
+    else if (converter && slice.royaltyMicros !== 0)
+      missingRates.add(`${slice.currency ?? "?"} in ${slice.month}`);
     for (const target of [acc, totals]) {
+      if (conversion) target.convertedMicros += conversion.micros;
+      else if (converter && slice.royaltyMicros !== 0) target.unconverted = true;
       target.units.sold += slice.unitsSold;
       target.units.refunded += slice.unitsRefunded;
       target.units.free += slice.unitsFree;
@@ -185,6 +209,14 @@ export function computeReport(
     }
   }
 
+  const convertedOf = (acc: Accumulator): ConvertedAmount | null =>
+    converter && !acc.unconverted
+      ? {
+          currency: converter.currency,
+          amount: formatMicrosFixed(acc.convertedMicros, 2),
+          rates: describeRates(rateSources),
+        }
+      : null;
   const finishUnits = (u: Units): Units => ({ ...u, net: u.sold - u.refunded });
   const status = (set: Set<string>): ReportRow["status"] =>
     set.size === 1 && set.has("final") ? "final" : set.has("final") ? "mixed" : "estimate";
@@ -200,7 +232,7 @@ export function computeReport(
       units: finishUnits(acc.units),
       kenpPages: acc.kenpPages,
       royalties: royaltiesObject(acc.royalties),
-      converted: null,
+      converted: convertedOf(acc),
       status: status(acc.statuses),
       ...(trendMonths
         ? {
@@ -214,6 +246,16 @@ export function computeReport(
     }));
 
   const warnings: string[] = [];
+  if (converter) {
+    warnings.push(
+      `Amounts in ${converter.currency} are estimates converted with ${describeRates(rateSources)}.`,
+    );
+    if (missingRates.size > 0) {
+      warnings.push(
+        `No ${converter.currency} rate for ${[...missingRates].sort().join(", ")}: rows that need one show no converted amount. Run \`authorstack rates update\` (or \`rates import <file>\`).`,
+      );
+    }
+  }
   if (wholeMonths.size > 0) {
     warnings.push(
       `KDP figures for ${[...wholeMonths].sort().join(", ")} are known only by month: the period cuts through ${wholeMonths.size === 1 ? "that month" : "those months"}, so the whole month is included.`,
@@ -228,14 +270,14 @@ export function computeReport(
   return {
     period: { from: options.period.from, to: options.period.to },
     groupBy: options.groupBy,
-    currency: null,
+    currency: converter?.currency ?? null,
     sources: options.sources,
     rows,
     totals: {
       units: finishUnits(totals.units),
       kenpPages: totals.kenpPages,
       royalties: royaltiesObject(totals.royalties),
-      converted: null,
+      converted: convertedOf(totals),
     },
     warnings,
   };

@@ -20,6 +20,7 @@ export function renderCsv(report: Report): string {
       "units_net",
       "kenp_pages",
       ...currencies.map((c) => `royalty_${c}`),
+      ...(report.currency ? [`converted_${report.currency}`] : []),
       "status",
     ]
       .map(field)
@@ -36,6 +37,7 @@ export function renderCsv(report: Report): string {
         row.units.net,
         row.kenpPages,
         ...currencies.map((c) => row.royalties[c] ?? "0"),
+        ...(report.currency ? [row.converted?.amount ?? ""] : []),
         row.status,
       ]
         .map(field)
@@ -53,6 +55,7 @@ export function renderCsv(report: Report): string {
       t.units.net,
       t.kenpPages,
       ...currencies.map((c) => t.royalties[c] ?? "0"),
+      ...(report.currency ? [t.converted?.amount ?? ""] : []),
       "",
     ]
       .map(field)

@@ -56,6 +56,7 @@ export function renderTable(
     "Net",
     "KENP pages",
     ...ccys,
+    ...(report.currency ? [`≈ ${report.currency}`] : []),
     "Status",
     ...(withTrend ? ["Trend"] : []),
   ];
@@ -70,6 +71,7 @@ export function renderTable(
       "right",
       "right",
       ...ccys.map(() => "right" as const),
+      ...(report.currency ? ["right" as const] : []),
       "left",
       "left",
     ],
@@ -85,6 +87,7 @@ export function renderTable(
       count(row.units.net),
       count(row.kenpPages),
       ...ccys.map((c) => money(row.royalties[c])),
+      ...(report.currency ? [row.converted ? money(row.converted.amount) : "?"] : []),
       row.status,
       ...(withTrend ? [row.trend ? sparklineFit(row.trend.netUnits, TREND_WIDTH) : ""] : []),
     ]);
@@ -98,6 +101,7 @@ export function renderTable(
     count(t.units.net),
     count(t.kenpPages),
     ...ccys.map((c) => money(t.royalties[c])),
+    ...(report.currency ? [t.converted ? money(t.converted.amount) : "?"] : []),
     "",
     ...(withTrend ? [""] : []),
   ]);

@@ -99,4 +99,16 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 2: exchange rates for --currency (ECB reference rates: units of a currency per 1 EUR, by day).
+  `
+  CREATE TABLE rates (
+    source TEXT NOT NULL,
+    date TEXT NOT NULL,
+    base TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    rate TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (source, base, currency, date)
+  );
+  `,
 ];
