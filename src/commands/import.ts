@@ -4,7 +4,7 @@ import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Deps } from "../deps.js";
 import { AuthorstackError, InputError, inputError, UsageError } from "../errors.js";
-import type { Format } from "../model.js";
+import { type Format, SALE_FIELD } from "../model.js";
 import { openKdpFile } from "../sources/kdp/open.js";
 import { type KdpFileMeta, type KdpSink, parseKdpFile, type ReportKind } from "../sources/kdp/parse.js";
 import { parseKdpCsvThreaded, threadedParseAvailable } from "../sources/kdp/threaded.js";
@@ -185,7 +185,7 @@ async function importOne(
     });
 
     const claim = snapshotClaimer(db, importId, snapshotTime);
-    const insertSale = saleInserter(db);
+    const sales = saleInserter(db);
     const insertPayment = paymentInserter(db);
     const outcomes = new Map<string, ClaimOutcome>();
     const claimed = new Map<string, Map<string, boolean>>();
@@ -223,7 +223,15 @@ async function importOne(
       },
       sale(record) {
         if (claimKind(record.format, record.date.slice(0, 7))) {
-          insertSale(record, importId);
+          sales.insert(record, importId);
+          rowsStored++;
+        }
+      },
+      saleEncoded(values, offset) {
+        const format = values[offset + SALE_FIELD.format] as Format;
+        const date = values[offset + SALE_FIELD.date] as string;
+        if (claimKind(format, date.slice(0, 7))) {
+          sales.insertEncoded(values, offset, importId);
           rowsStored++;
         }
       },

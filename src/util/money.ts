@@ -11,17 +11,41 @@ const SCALE_DIGITS = 6;
  * Digits beyond the sixth decimal are rounded half away from zero: they only appear as
  * binary-float noise in spreadsheet exports. Returns null when the text is not a number.
  */
-const SIMPLE_DECIMAL = /^(-?)(\d{1,9})(?:\.(\d{1,6}))?$/;
+/** "12.34", "-5", "0.000001": up to 9 whole and 6 fraction digits, parsed without allocating. */
+function simpleMicros(text: string): number | null {
+  const n = text.length;
+  let i = 0;
+  let negative = false;
+  if (n > 0 && text.charCodeAt(0) === 45) {
+    negative = true;
+    i = 1;
+  }
+  let whole = 0;
+  let wholeDigits = 0;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    if (++wholeDigits > 9) return null;
+    whole = whole * 10 + d;
+  }
+  let frac = 0;
+  let fracDigits = 0;
+  if (i < n && text.charCodeAt(i) === 46) {
+    for (i++; i < n; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9 || ++fracDigits > SCALE_DIGITS) return null;
+      frac = frac * 10 + d;
+    }
+  }
+  if (i !== n || wholeDigits + fracDigits === 0) return null;
+  const micros = whole * MICROS + frac * 10 ** (SCALE_DIGITS - fracDigits);
+  return negative && micros !== 0 ? -micros : micros;
+}
 
 export function parseMicros(text: string): number | null {
-  // Fast path for the common "12.34": whole and fraction fit exactly in a double's integer range.
-  const simple = SIMPLE_DECIMAL.exec(text);
-  if (simple) {
-    const frac = simple[3] ?? "";
-    const micros =
-      Number(simple[2]) * MICROS + (frac ? Number(frac) * 10 ** (SCALE_DIGITS - frac.length) : 0);
-    return simple[1] && micros !== 0 ? -micros : micros;
-  }
+  // Fast path for the common "12.34"; exponents, long fractions and huge numbers go the exact slow way.
+  const simple = simpleMicros(text);
+  if (simple !== null) return simple;
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
   if (!m) return null;
   const [, sign, intPartRaw = "", fracRaw = "", expRaw] = m;

@@ -133,9 +133,9 @@ export function seedSales(env: NodeJS.ProcessEnv, records: SaleRecord[]): void {
   const home = resolveHome(env);
   const db = openDatabase(home.database);
   try {
-    const insert = saleInserter(db);
+    const sales = saleInserter(db);
     db.transaction(() => {
-      for (const r of records) insert(r, null);
+      for (const r of records) sales.insert(r, null);
     })();
   } finally {
     db.close();

@@ -91,6 +91,8 @@ export interface KdpSink {
   /** The file covers this month (YYYY-MM) for every held kind. */
   month(month: string): void;
   sale(record: SaleRecord): void;
+  /** The same as `sale`, for a record encoded by appendEncodedSale (threaded imports); optional. */
+  saleEncoded?(values: readonly unknown[], offset: number): void;
   payment(row: PaymentRow): void;
   /** Called after each batch of rows; a sink that forwards elsewhere may wait here (backpressure). */
   drain?(): Promise<void>;

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../../errors.js";
-import type { SaleRecord } from "../../model.js";
+import { decodeSale, SALE_FIELD_COUNT } from "../../model.js";
 import type { KdpFileMeta, KdpParseResult, KdpSink, PaymentRow } from "./parse.js";
 
 /**
@@ -11,10 +11,11 @@ import type { KdpFileMeta, KdpParseResult, KdpSink, PaymentRow } from "./parse.j
  * errors as parsing in-process.
  */
 
+/** Sales come as runs of records encoded by appendEncodedSale, one flat array per run. */
 export type WorkerEvent =
   | ["start", KdpFileMeta]
   | ["month", string]
-  | ["sale", SaleRecord]
+  | ["sales", unknown[]]
   | ["payment", PaymentRow];
 
 export type WorkerMessage =
@@ -50,8 +51,13 @@ export function parseKdpCsvThreaded(path: string, sink: KdpSink): Promise<KdpPar
         switch (message.type) {
           case "events":
             for (const event of message.events) {
-              if (event[0] === "sale") sink.sale(event[1]);
-              else if (event[0] === "month") sink.month(event[1]);
+              if (event[0] === "sales") {
+                const values = event[1];
+                for (let offset = 0; offset < values.length; offset += SALE_FIELD_COUNT) {
+                  if (sink.saleEncoded) sink.saleEncoded(values, offset);
+                  else sink.sale(decodeSale(values, offset));
+                }
+              } else if (event[0] === "month") sink.month(event[1]);
               else if (event[0] === "payment") sink.payment(event[1]);
               else sink.start(event[1]);
             }

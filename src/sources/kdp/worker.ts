@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { AuthorstackError } from "../../errors.js";
+import { appendEncodedSale } from "../../model.js";
 import { type Container, parseKdpPath } from "./open.js";
 import type { KdpSink } from "./parse.js";
 import type { WorkerEvent, WorkerMessage } from "./threaded.js";
@@ -24,10 +25,12 @@ port.on("message", (message: string) => {
 });
 
 let events: WorkerEvent[] = [];
+let pendingSales = 0;
 async function flush(): Promise<void> {
   if (events.length > 0) {
     port.postMessage({ type: "events", events } satisfies WorkerMessage);
     events = [];
+    pendingSales = 0;
     inFlight++;
   }
   while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
@@ -36,10 +39,20 @@ async function flush(): Promise<void> {
 const sink: KdpSink = {
   start: (meta) => events.push(["start", meta]),
   month: (month) => events.push(["month", month]),
-  sale: (record) => events.push(["sale", record]),
+  sale: (record) => {
+    // Consecutive sales travel as one flat array of values (cheap to copy between threads).
+    const last = events[events.length - 1];
+    if (last?.[0] === "sales") appendEncodedSale(last[1], record);
+    else {
+      const run: unknown[] = [];
+      appendEncodedSale(run, record);
+      events.push(["sales", run]);
+    }
+    pendingSales++;
+  },
   payment: (row) => events.push(["payment", row]),
   drain: async () => {
-    if (events.length >= BATCH_EVENTS) await flush();
+    if (events.length + pendingSales >= BATCH_EVENTS) await flush();
   },
 };
 
