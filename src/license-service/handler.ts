@@ -263,7 +263,8 @@ export function createLicenseHandler(config: ServiceConfig, options: HandlerOpti
     }
   }
 
-  async function validate(
+  /** Reads a licence request, notes its key (hashed) and machine for the log, and applies the rate limits. */
+  async function readKeyedRequest(
     request: Request,
     ip: string,
     fields: Record<string, string | number | null>,
@@ -274,8 +275,18 @@ export function createLicenseHandler(config: ServiceConfig, options: HandlerOpti
     const keyHash = licenseKeyHash(body.licenseKey);
     fields.key = shortKeyHash(body.licenseKey);
     fields.machine = body.machineId.slice(0, 8);
-    fields.app_version = body.appVersion;
     limit(ip, keyHash);
+    return { body, keyHash };
+  }
+
+  async function validate(
+    request: Request,
+    ip: string,
+    fields: Record<string, string | number | null>,
+    onKey: (key: string) => void,
+  ) {
+    const { body, keyHash } = await readKeyedRequest(request, ip, fields, onKey);
+    fields.app_version = body.appVersion;
     return withKeyLock(keyHash, async () => {
       let membership = await lookUp(body.licenseKey);
       fields.membership_status = membership.status;
@@ -318,12 +329,7 @@ export function createLicenseHandler(config: ServiceConfig, options: HandlerOpti
     fields: Record<string, string | number | null>,
     onKey: (key: string) => void,
   ) {
-    const body = await readLicenseRequest(request, false);
-    onKey(body.licenseKey);
-    const keyHash = licenseKeyHash(body.licenseKey);
-    fields.key = shortKeyHash(body.licenseKey);
-    fields.machine = body.machineId.slice(0, 8);
-    limit(ip, keyHash);
+    const { body, keyHash } = await readKeyedRequest(request, ip, fields, onKey);
     return withKeyLock(keyHash, async () => {
       const membership = await lookUp(body.licenseKey);
       const bound = membership.metadata[BINDING_KEY];

@@ -126,6 +126,20 @@ function emptyUnits(): Units {
   return { sold: 0, free: 0, refunded: 0, net: 0 };
 }
 
+function newAccumulator(group: { key: string; label: string; sortKey: string }): Accumulator {
+  return {
+    ...group,
+    labelRank: -1,
+    units: emptyUnits(),
+    kenpPages: 0,
+    royalties: new Map(),
+    statuses: new Set(),
+    netUnitsByMonth: new Map(),
+    convertedMicros: 0,
+    unconverted: false,
+  };
+}
+
 function royaltiesObject(map: Map<string, number>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const currency of [...map.keys()].sort()) {
@@ -143,19 +157,7 @@ export function computeReport(
   const rateSources = new Set<RateSource>();
   const missingRates = new Set<string>();
   const groups = new Map<string, Accumulator>();
-  const totals: Accumulator = {
-    key: "total",
-    label: "Total",
-    sortKey: "",
-    labelRank: 0,
-    units: emptyUnits(),
-    kenpPages: 0,
-    royalties: new Map(),
-    statuses: new Set(),
-    netUnitsByMonth: new Map(),
-    convertedMicros: 0,
-    unconverted: false,
-  };
+  const totals = newAccumulator({ key: "total", label: "Total", sortKey: "" });
   const wholeMonths = new Set<string>();
   const coarseMonths = new Set<string>();
   const { from, to } = options.period;
@@ -168,17 +170,7 @@ export function computeReport(
     const g = groupOf(slice, options.groupBy);
     let acc = groups.get(g.key);
     if (!acc) {
-      acc = {
-        ...g,
-        labelRank: -1,
-        units: emptyUnits(),
-        kenpPages: 0,
-        royalties: new Map(),
-        statuses: new Set(),
-        netUnitsByMonth: new Map(),
-        convertedMicros: 0,
-        unconverted: false,
-      };
+      acc = newAccumulator(g);
       groups.set(g.key, acc);
     }
     // Titles change between downloads: the newest row names a product or book.
