@@ -1,11 +1,18 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SaleRecord } from "../src/model.js";
+import { GumroadApi, gumroadSettings } from "../src/sources/gumroad/api.js";
 import {
   addDays,
   type GumroadSyncState,
   type SalesSource,
   syncGumroad,
 } from "../src/sources/gumroad/sync.js";
+import { openDatabase } from "../src/store/db.js";
+import { SyncStore } from "../src/store/gumroad.js";
 import { parseMicros } from "../src/util/money.js";
 import { type FakeGumroad, startFakeGumroad } from "./fakes/gumroad.js";
 import {
@@ -318,6 +325,79 @@ describe("the sync engine", () => {
     ).rejects.toThrow(/same page cursor twice/);
     expect(calls).toBe(2); // the first page, then the repeat (a sequential walk needs no planning request)
     expect(state!.run).not.toBeNull(); // the run stays resumable
+  });
+});
+
+describe("a page whose commit fails (SQLITE_BUSY, disk full)", () => {
+  let fake: FakeGumroad;
+  let home: string;
+
+  beforeEach(async () => {
+    fake = await startFakeGumroad({ sales: 200, seed: 21, days: 200 });
+    home = mkdtempSync(join(tmpdir(), "authorstack-commit-fail-"));
+  });
+
+  afterEach(async () => {
+    await fake.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("is not skipped: the windowed run stops, and the resumed run ends with exactly every sale", async () => {
+    const settings = gumroadSettings(
+      { AUTHORSTACK_GUMROAD_API_URL: fake.url, AUTHORSTACK_HTTP_RETRY_BASE_MS: "5" },
+      {
+        "gumroad.requestsPerSecond": "1000",
+      },
+    );
+    const db = openDatabase(join(home, "authorstack.db"));
+    const store = new SyncStore(db, "gumroad");
+    const api = new GumroadApi(settings, fake.issueToken());
+    let inFlight = 0;
+    const source: SalesSource = {
+      async salesPage(query) {
+        inFlight++;
+        try {
+          return await api.salesPage(query);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const sink = (failOnPage: number | null) => {
+      let pages = 0;
+      return {
+        readState: () => store.readState<GumroadSyncState>(),
+        writeState: (state: GumroadSyncState) => store.writeState(state, new Date()),
+        commitPage: (
+          records: SaleRecord[],
+          state: (c: { new: number; updated: number; unchanged: number }) => GumroadSyncState,
+        ) => {
+          if (records.length > 0 && ++pages === failOnPage)
+            throw new Error("SQLITE_BUSY: database is locked");
+          store.commitPage(records, state, new Date());
+        },
+      };
+    };
+    const options = { mode: "default" as const, lookbackDays: 45, concurrency: 4, now: () => new Date() };
+    try {
+      await expect(syncGumroad(source, sink(3), options)).rejects.toThrow(/SQLITE_BUSY/);
+      // every window stopped with the failure: nothing is still fetching (and committing) in the background
+      expect(inFlight).toBe(0);
+      expect(store.countRows()).toBeLessThan(200);
+
+      const resumed = await syncGumroad(source, sink(null), options);
+      expect(resumed.resumed).toBe(true);
+      const ids = (
+        db.prepare("SELECT external_id FROM sales WHERE source = 'gumroad'").all() as {
+          external_id: string;
+        }[]
+      ).map((r) => r.external_id);
+      expect(ids).toHaveLength(200);
+      expect(new Set(ids)).toEqual(new Set(fake.sales.map((s) => s.id)));
+    } finally {
+      await api.close();
+      db.close();
+    }
   });
 });
 

@@ -153,16 +153,23 @@ export async function syncGumroad(
     });
 
   const commit = (sales: GumroadSale[], records: SaleRecord[], countPage = true): void => {
-    sink.commitPage(records, (counts) => {
-      run.counts.new += counts.new;
-      run.counts.updated += counts.updated;
-      run.counts.unchanged += counts.unchanged;
-      if (countPage) {
-        run.counts.fetched += sales.length;
-        run.counts.pages += 1;
-      }
-      return state;
-    });
+    const before = { ...run.counts };
+    try {
+      sink.commitPage(records, (counts) => {
+        run.counts.new += counts.new;
+        run.counts.updated += counts.updated;
+        run.counts.unchanged += counts.unchanged;
+        if (countPage) {
+          run.counts.fetched += sales.length;
+          run.counts.pages += 1;
+        }
+        return state;
+      });
+    } catch (error) {
+      // Nothing was stored: the counts must not include the page either.
+      Object.assign(run.counts, before);
+      throw error;
+    }
   };
 
   if (run.windows === null) await plan(api, run, options, commit);
@@ -315,9 +322,20 @@ async function walkWindows(
           return;
         }
         if (page.nextPageKey !== null) seen.add(page.nextPageKey);
+        // The cursor moves inside the shared state that every commit saves: when this commit
+        // fails, it moves back (or another window's commit would save it past an unstored page)
+        // and every window stops.
+        const cursor = { pageKey: window.pageKey, done: window.done };
         window.pageKey = page.nextPageKey;
         window.done = page.nextPageKey === null;
-        commit(page.sales, records);
+        try {
+          commit(page.sales, records);
+        } catch (error) {
+          window.pageKey = cursor.pageKey;
+          window.done = cursor.done;
+          failure ??= error;
+          return;
+        }
         progress();
       }
     }
