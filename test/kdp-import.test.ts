@@ -228,6 +228,128 @@ describe("import kdp: snapshot semantics", () => {
   });
 });
 
+describe("import kdp: edge cases from real use", () => {
+  it("a workbook holding one sheet replaces only that sheet's kinds", async () => {
+    const full = write(
+      "full.xlsx",
+      workbookBytes(
+        [
+          ["Combined Sales", [COMBINED, row("2025-03", 1, 1.0)]],
+          [
+            "KENP Read",
+            [
+              KENP,
+              ["2025-03-01", "A Made-Up Book", "Ann Author", "B0TEST0001", "Amazon.com", 120],
+              ["2025-04-01", "A Made-Up Book", "Ann Author", "B0TEST0001", "Amazon.com", 80],
+            ],
+          ],
+        ],
+        { created: "2025-05-01T00:00:00Z" },
+      ),
+    );
+    const combinedOnly = write(
+      "combined-only.xlsx",
+      workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 2, 2.5)]]], {
+        created: "2025-05-02T00:00:00Z",
+      }),
+    );
+    const kenpOnly = write(
+      "kenp-only.xlsx",
+      workbookBytes(
+        [
+          [
+            "KENP Read",
+            [
+              KENP,
+              ["2025-03-01", "A Made-Up Book", "Ann Author", "B0TEST0001", "Amazon.com", 150],
+              ["2025-04-01", "A Made-Up Book", "Ann Author", "B0TEST0001", "Amazon.com", 90],
+            ],
+          ],
+        ],
+        { created: "2025-05-03T00:00:00Z" },
+      ),
+    );
+    expect((await t.run("import", "kdp", full, combinedOnly, kenpOnly)).code).toBe(0);
+    const march = (await monthReport()).rows.find((r: { key: string }) => r.key === "2025-03");
+    expect(march.kenpPages).toBe(150);
+    expect(march.royalties).toEqual({ USD: "2.5" });
+  });
+
+  it("keeps accented and Japanese titles intact across the reader's chunks", async () => {
+    const title = "パロールと沈黙: ボディーランゲージをマスターし Kryptowährungen";
+    const rows = Array.from({ length: 3000 }, (_, i) => row("2025-03", 1, 1.0, `${title} ${i}`));
+    const path = write("unicode.xlsx", workbookBytes([["Combined Sales", [COMBINED, ...rows]]]));
+    expect((await t.run("import", "kdp", path)).code).toBe(0);
+    const broken = t.query("SELECT COUNT(*) AS n FROM sales WHERE instr(title, char(65533)) > 0");
+    expect(broken).toEqual([{ n: 0 }]);
+    expect(t.query("SELECT COUNT(*) AS n FROM sales WHERE title LIKE ?", `${title} %`)).toEqual([
+      { n: 3000 },
+    ]);
+  });
+
+  it("reads 2.000 in a semicolon CSV as two thousand, not two", async () => {
+    const csv = [
+      "Fecha;Título;Nombre del autor;ASIN;Tienda;Páginas KENP leídas",
+      "2025-03-01;Un libro;Ana;B0TEST0001;Amazon.es;2.000",
+      "2025-04-01;Un libro;Ana;B0TEST0001;Amazon.es;1.250",
+    ].join("\n");
+    expect((await t.run("import", "kdp", write("kenp-es.csv", `${csv}\n`))).code).toBe(0);
+    expect((await monthReport()).totals.kenpPages).toBe(3250);
+  });
+
+  it("finds a book by a title fragment in any case, accents included", async () => {
+    expect(
+      (
+        await t.run(
+          "import",
+          "kdp",
+          write(
+            "erase.xlsx",
+            workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 1, 1.0, "Érase una vez: Cuentos")]]]),
+          ),
+        )
+      ).code,
+    ).toBe(0);
+    const r = await t.run(
+      "report",
+      "--from",
+      "2025-01-01",
+      "--to",
+      "2025-12-31",
+      "--book",
+      "érase",
+      "--json",
+    );
+    expect(JSON.parse(r.stdout).totals.units.sold).toBe(1);
+  });
+
+  it("says when a few days' download replaces a whole month", async () => {
+    const month = write(
+      "month.xlsx",
+      workbookBytes([["Combined Sales", [COMBINED, row("2025-03", 9, 9.0)]]], {
+        created: "2025-03-20T00:00:00Z",
+      }),
+    );
+    const oneDay = write(
+      "one-day.xlsx",
+      workbookBytes([["Combined Sales", [COMBINED, row("2025-03-27", 1, 1.0)]]], {
+        created: "2025-03-28T00:00:00Z",
+      }),
+    );
+    expect((await t.run("import", "kdp", month)).code).toBe(0);
+    const r = await t.run("import", "kdp", oneDay, "--json");
+    expect(JSON.parse(r.stdout).files[0].warnings).toEqual([
+      "2025-03: this download's daily figures (2025-03-27, 1 day with sales) replaced the whole month stored from an earlier download. If it covered only part of the month, import a download of the whole month again.",
+    ]);
+  });
+
+  it("warns that KENP rows all dated the 1st of one month are ambiguous", async () => {
+    const csv = `${KENP.join(",")}\n2025-03-01,A Made-Up Book,Ann Author,B0TEST0001,Amazon.com,120\n`;
+    const r = await t.run("import", "kdp", write("kenp-one.csv", csv), "--json");
+    expect(JSON.parse(r.stdout).files[0].warnings[0]).toMatch(/every KENP row is dated 2025-03-01/);
+  });
+});
+
 describe("import kdp: bad input is refused with exit 3 and nothing written", () => {
   async function expectRefused(path: string, message: RegExp, ...extra: string[]) {
     expect((await t.run("import", "kdp", ESTIMATOR)).code).toBe(0);

@@ -192,6 +192,18 @@ async function importOne(
     let meta: KdpFileMeta | null = null;
     let rowsStored = 0;
     const months = new Set<string>();
+    /** Days of daily rows per month: a few days' download replacing a whole month deserves a word. */
+    const dailyDays = new Map<string, Set<string>>();
+    const noteDay = (granularity: string, date: string) => {
+      if (granularity !== "day") return;
+      const month = date.slice(0, 7);
+      let days = dailyDays.get(month);
+      if (!days) {
+        days = new Set();
+        dailyDays.set(month, days);
+      }
+      days.add(date);
+    };
 
     const claimKind = (kind: Format | "payments", month: string): boolean => {
       let byMonth = claimed.get(kind);
@@ -222,6 +234,7 @@ async function importOne(
         for (const kind of meta!.heldKinds) claimKind(kind, month);
       },
       sale(record) {
+        noteDay(record.granularity, record.date);
         if (claimKind(record.format, record.date.slice(0, 7))) {
           sales.insert(record, importId);
           rowsStored++;
@@ -230,6 +243,7 @@ async function importOne(
       saleEncoded(values, offset) {
         const format = values[offset + SALE_FIELD.format] as Format;
         const date = values[offset + SALE_FIELD.date] as string;
+        noteDay(values[offset + SALE_FIELD.granularity] as string, date);
         if (claimKind(format, date.slice(0, 7))) {
           sales.insertEncoded(values, offset, importId);
           rowsStored++;
@@ -269,13 +283,35 @@ async function importOne(
       rowsStored,
       monthsReplaced: sortedMonths.filter((m) => outcomes.get(m) === "replaced"),
       monthsSkipped: sortedMonths.filter((m) => outcomes.get(m) === "skipped"),
-      warnings: parsed.warnings,
+      warnings: [...parsed.warnings, ...partialMonthWarnings(sortedMonths, outcomes, dailyDays)],
     };
   } catch (error) {
     return asInputError(file.path)(error);
   } finally {
     opened?.close();
   }
+}
+
+/**
+ * KDP snapshots are by month, so a download of a few days replaces the whole month stored before:
+ * right for a month-to-date download, surprising for a one-day one. Say so when it happens.
+ */
+function partialMonthWarnings(
+  months: string[],
+  outcomes: Map<string, ClaimOutcome>,
+  dailyDays: Map<string, Set<string>>,
+): string[] {
+  const warnings: string[] = [];
+  for (const month of months) {
+    const days = dailyDays.get(month);
+    if (outcomes.get(month) !== "replaced" || !days) continue;
+    const sorted = [...days].sort();
+    const span = sorted.length === 1 ? sorted[0] : `${sorted[0]} … ${sorted[sorted.length - 1]}`;
+    warnings.push(
+      `${month}: this download's daily figures (${span}, ${days.size} day${days.size === 1 ? "" : "s"} with sales) replaced the whole month stored from an earlier download. If it covered only part of the month, import a download of the whole month again.`,
+    );
+  }
+  return warnings;
 }
 
 /** XLSX container damage is bad input of that file; anything else passes through unchanged. */

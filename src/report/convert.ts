@@ -5,8 +5,8 @@ import { monthEnd } from "./period.js";
 /**
  * --currency: every amount converted into one currency. ECB reference rates are per 1 EUR, so a
  * conversion C → T is amount × rate(T) / rate(C), using the last rate on or before the sale's day
- * (or the month's end, for monthly KDP figures). For a month that KDP paid into T, Amazon's own rate
- * from the Payments report is used instead. Arithmetic is exact (BigInt) and rounded once per slice
+ * (or the month's end, for monthly KDP figures). For a month that KDP paid into T, what Amazon
+ * actually paid is used instead: amount × payout / net earnings over that month's payments. Arithmetic is exact (BigInt) and rounded once per slice
  * to micro-units; the results are estimates and are labelled so.
  */
 export type RateSource = "ecb" | "kdp-payments";
@@ -67,7 +67,10 @@ export function makeConverter(target: string, tables: RateTables, today: string)
       const paid =
         slice.source === "kdp" ? tables.payments.get(`${slice.month}|${from}|${target}`) : undefined;
       if (paid) {
-        const micros = divideRounded(BigInt(slice.royaltyMicros) * scaled(paid), SCALE);
+        const micros = divideRounded(
+          BigInt(slice.royaltyMicros) * BigInt(paid.payoutMicros),
+          BigInt(paid.earningsMicros),
+        );
         return { micros: Number(micros), source: "kdp-payments" };
       }
       let day = slice.granularity === "day" ? slice.date : monthEnd(slice.month);

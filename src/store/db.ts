@@ -25,6 +25,10 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     db.pragma("busy_timeout = 5000");
     if (!options.readonly) db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
+    // SQLite's lower() folds ASCII only: fold() lets title searches match "érase" to "Érase".
+    db.function("fold", { deterministic: true }, (text: unknown) =>
+      typeof text === "string" ? text.normalize("NFKC").toLowerCase() : text,
+    );
     db.pragma("synchronous = NORMAL");
     migrate(db, path);
   } catch (error) {

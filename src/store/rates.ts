@@ -39,14 +39,16 @@ export function summarizeRates(db: Db): RateSourceSummary[] {
   const kdp = db
     .prepare(
       `SELECT MIN(month) AS first, MAX(month) AS last, COUNT(*) AS count FROM payments
-       WHERE fx_rate IS NOT NULL AND fx_rate <> '' AND currency IS NOT NULL AND payout_currency IS NOT NULL`,
+       WHERE payment_number IS NOT NULL AND currency IS NOT NULL AND payout_currency IS NOT NULL
+         AND currency <> payout_currency AND payout_micros IS NOT NULL`,
     )
     .get() as { first: string | null; last: string | null; count: number };
   const kdpPairs = (
     db
       .prepare(
         `SELECT DISTINCT currency || '→' || payout_currency AS pair FROM payments
-         WHERE fx_rate IS NOT NULL AND fx_rate <> '' AND currency IS NOT NULL AND payout_currency IS NOT NULL ORDER BY pair`,
+         WHERE payment_number IS NOT NULL AND currency IS NOT NULL AND payout_currency IS NOT NULL
+           AND currency <> payout_currency AND payout_micros IS NOT NULL ORDER BY pair`,
       )
       .all() as { pair: string }[]
   ).map((r) => r.pair);
@@ -59,7 +61,8 @@ export function summarizeRates(db: Db): RateSourceSummary[] {
     },
     {
       source: "kdp-payments",
-      description: "Amazon's own rates from imported KDP Payments reports (by sales month)",
+      description:
+        "what Amazon paid in another currency, from imported KDP Payments reports (by sales month)",
       ...kdp,
       currencies: kdpPairs,
     },
@@ -69,8 +72,11 @@ export function summarizeRates(db: Db): RateSourceSummary[] {
 export interface RateTables {
   /** currency → [date, rate per EUR] ascending by date. */
   ecb: Map<string, [string, string][]>;
-  /** `${month}|${from}|${to}` → rate (units of `to` per 1 `from`), Amazon's payment rate. */
-  payments: Map<string, string>;
+  /**
+   * `${month}|${from}|${to}` → what Amazon actually paid: total payout in `to` and total net earnings
+   * in `from` over that month's payments (the report's rounded "FX Rate" column is not exact enough).
+   */
+  payments: Map<string, { payoutMicros: number; earningsMicros: number }>;
 }
 
 export function loadRateTables(db: Db, currencies: string[]): RateTables {
@@ -86,17 +92,30 @@ export function loadRateTables(db: Db, currencies: string[]): RateTables {
         rows.map((r) => [r.date, r.rate]),
       );
   }
-  const payments = new Map<string, string>();
+  const payments = new Map<string, { payoutMicros: number; earningsMicros: number }>();
   const paid = db
     .prepare(
-      `SELECT month, currency, payout_currency AS payout, fx_rate AS rate FROM payments
-       WHERE fx_rate IS NOT NULL AND fx_rate <> '' AND currency IS NOT NULL AND payout_currency IS NOT NULL`,
+      `SELECT month, currency, payout_currency AS payout, SUM(payout_micros) AS payoutMicros,
+         SUM(net_earnings_micros) AS earningsMicros
+       FROM payments
+       WHERE payment_number IS NOT NULL AND currency IS NOT NULL AND payout_currency IS NOT NULL
+         AND currency <> payout_currency AND payout_micros IS NOT NULL AND net_earnings_micros IS NOT NULL
+       GROUP BY month, currency, payout_currency
+       HAVING SUM(net_earnings_micros) > 0 AND SUM(payout_micros) > 0
+       ORDER BY month, currency, payout_currency`,
     )
-    .all() as { month: string; currency: string; payout: string; rate: string }[];
+    .all() as {
+    month: string;
+    currency: string;
+    payout: string;
+    payoutMicros: number;
+    earningsMicros: number;
+  }[];
   for (const p of paid) {
-    if (/^\d+(\.\d+)?$/.test(p.rate.trim()) && Number(p.rate) > 0) {
-      payments.set(`${p.month}|${p.currency}|${p.payout}`, p.rate.trim());
-    }
+    payments.set(`${p.month}|${p.currency}|${p.payout}`, {
+      payoutMicros: p.payoutMicros,
+      earningsMicros: p.earningsMicros,
+    });
   }
   return { ecb, payments };
 }

@@ -50,7 +50,7 @@ export function querySales(db: Db, q: SalesQuery): SalesSlice[] {
   }
   if (q.book) {
     where.push(
-      `(s.asin = @book OR s.isbn = @book OR s.product_id = @book OR instr(lower(s.title), lower(@book)) > 0)`,
+      `(s.asin = @book OR s.isbn = @book OR s.product_id = @book OR instr(fold(s.title), fold(@book)) > 0)`,
     );
     params.book = q.book;
   }

@@ -74,6 +74,8 @@ function sniffNumberStyle(rows: string[][], delimiter: string): NumberStyle {
   for (const row of rows.slice(0, 200)) {
     for (const raw of row) {
       const cell = raw.replace(/[^\d.,-]/g, "");
+      // "2.000" may be two thousand (comma style) or two (point style): it is no evidence either way.
+      if (/^-?\d{1,3}(?:\.\d{3})+$/.test(cell)) continue;
       if (/^-?\d{1,3}(?:\.\d{3})*,\d+$/.test(cell) || /^-?\d+,\d{1,2}$/.test(cell)) comma++;
       else if (/^-?\d+\.\d+$/.test(cell)) point++;
     }

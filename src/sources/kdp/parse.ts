@@ -116,6 +116,14 @@ interface LocatedHeader {
 const HEADER_SCAN_ROWS = 25;
 const ALL_ROYALTY_KINDS: Format[] = ["ebook", "paperback", "hardcover", "kenp"];
 
+/** The row kinds each sheet role holds (a print sheet holds the one its name or place says). */
+const ROLE_KINDS: Partial<Record<SheetRole, Format[]>> = {
+  combined: ["ebook", "paperback", "hardcover"],
+  total: ALL_ROYALTY_KINDS,
+  ebook: ["ebook"],
+  kenp: ["kenp"],
+};
+
 /** Reads the first rows of a sheet to find its header and role. */
 async function locateHeader(
   file: string,
@@ -173,6 +181,7 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
   const hasPreamble = located.some((l) => l.header.preambleMonth !== null);
   const byRole = (role: SheetRole) => located.filter((l) => l.header.role === role);
   let reportKind: ReportKind;
+  const printHints = new Map<KdpSheet, Format>();
   let family: Family;
   let used: typeof located;
   let heldKinds: Format[];
@@ -184,6 +193,7 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
   } else {
     family = hasPreamble ? "final" : "estimate";
     const perFormat = [...byRole("ebook"), ...byRole("print")];
+    byRole("print").forEach(({ sheet }, index) => printHints.set(sheet, printHint(sheet.name, index)));
     if (input.container === "xlsx") {
       reportKind = hasPreamble ? "prior-month" : "dashboard";
       used =
@@ -191,7 +201,14 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
           ? [...perFormat, ...byRole("kenp")]
           : [...byRole("combined"), ...byRole("total")];
       if (perFormat.length === 0 && byRole("total").length === 0) used.push(...byRole("kenp"));
-      heldKinds = ALL_ROYALTY_KINDS;
+      // The kinds of the sheets it has: a whole export holds all four, but a workbook with one sheet
+      // moved out of it (Excel's "Move or Copy") is a snapshot of that sheet's kinds only.
+      const kinds = new Set<Format>();
+      for (const { sheet, header } of used) {
+        if (header.role === "print") kinds.add(printHints.get(sheet) ?? "paperback");
+        else for (const kind of ROLE_KINDS[header.role] ?? []) kinds.add(kind);
+      }
+      heldKinds = ALL_ROYALTY_KINDS.filter((kind) => kinds.has(kind));
     } else {
       const only = located[0]!.header.role;
       used = [located[0]!];
@@ -233,7 +250,6 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
   const kenpMonths = new Set<string>();
   let kenpAllFirstOfMonth = true;
   let kenpCount = 0;
-  let printSheetIndex = 0;
 
   for (const { sheet, header } of used) {
     if (header.preambleMonth) noteMonth(header.preambleMonth);
@@ -243,7 +259,7 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
       header,
       style: input.numberStyle,
       status: family === "final" ? "final" : "estimate",
-      printHint: header.role === "print" ? printHint(sheet.name, printSheetIndex++) : null,
+      printHint: printHints.get(sheet) ?? null,
     };
     for await (const batch of sheet.rowBatches()) {
       for (const row of batch) {
@@ -278,6 +294,12 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
 
   // KDP dates a multi-month download's KENP rows "YYYY-MM-01": they are monthly totals, not days.
   const kenpMonthly = kenpCount > 0 && kenpAllFirstOfMonth && (sawMonthlyRoyaltyDates || kenpMonths.size > 1);
+  if (kenpCount > 0 && kenpAllFirstOfMonth && !kenpMonthly && kenpMonths.size === 1) {
+    const [month] = kenpMonths;
+    warnings.push(
+      `every KENP row is dated ${month}-01, which KDP uses both for that day and for the whole month in downloads covering several months: they were stored as read on ${month}-01. For monthly figures, import the whole workbook or a KENP sheet covering more than one month.`,
+    );
+  }
 
   if (input.container === "xlsx" && family === "estimate") {
     const summary = byRole("summary")[0];

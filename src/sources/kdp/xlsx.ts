@@ -223,9 +223,11 @@ export class XlsxWorkbook {
       }
     });
     const stream = await this.openStream(entry);
+    // Decoded as a stream: a chunk may end inside a multi-byte character (accents, Japanese titles).
+    stream.setEncoding("utf8");
     try {
       for await (const chunk of stream) {
-        parser.write((chunk as Buffer).toString("utf8"));
+        parser.write(chunk as string);
         if (ready.length > 0) {
           yield ready;
           ready = [];
@@ -293,9 +295,10 @@ function readEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
 }
 
 async function pump(stream: Readable, parser: SaxesParser, each: () => void): Promise<void> {
+  stream.setEncoding("utf8");
   try {
     for await (const chunk of stream) {
-      parser.write((chunk as Buffer).toString("utf8"));
+      parser.write(chunk as string);
       each();
     }
     parser.close();
