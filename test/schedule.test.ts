@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resolveHome } from "../src/home.js";
 import { grantPro, makeHome, runCli, type TestHome } from "./fakes/digest-harness.js";
 import { FAKE_RESEND_KEY } from "./fakes/resend.js";
 
@@ -185,4 +186,57 @@ describe("schedule", () => {
     expect(doc.action).toBe("installed");
     expect(doc.line).toContain("# authorstack-schedule:");
   });
+
+  it("pins a relative AUTHORSTACK_HOME as an absolute path, with the same marker as the absolute one", async () => {
+    const relativeHome = relative(process.cwd(), home.dir);
+    expect(isAbsolute(relativeHome)).toBe(false);
+    const r = await runCli(["schedule", "install"], { ...home.env, AUTHORSTACK_HOME: relativeHome });
+    expect(r.code, r.stderr).toBe(0);
+    const line = marked(readFileSync(table, "utf8"))[0]!;
+    expect(assignments(line)).toEqual({ AUTHORSTACK_HOME: home.dir });
+    // Cron starts in $HOME: the pinned home is this one from any working directory.
+    expect(resolveHome(cronEnv(line, home.dir)).database).toBe(join(home.dir, "authorstack.db"));
+    const again = await runCli(["schedule", "install"], home.env);
+    expect(again.stderr).toContain("already installed");
+    expect(marked(readFileSync(table, "utf8"))).toHaveLength(1);
+  });
+
+  it("without AUTHORSTACK_HOME, pins the XDG folders so cron opens the same home", async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...home.env,
+      AUTHORSTACK_HOME: undefined,
+      XDG_DATA_HOME: join(home.dir, "xdg-data"),
+      XDG_CONFIG_HOME: relative(process.cwd(), join(home.dir, "xdg-config")),
+    };
+    await grantPro(env);
+    const r = await runCli(["schedule", "install"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const line = marked(readFileSync(table, "utf8"))[0]!;
+    expect(line).not.toContain("AUTHORSTACK_HOME");
+    expect(assignments(line)).toEqual({
+      XDG_DATA_HOME: join(home.dir, "xdg-data"),
+      XDG_CONFIG_HOME: join(home.dir, "xdg-config"),
+    });
+    const shell = resolveHome(env);
+    const cron = resolveHome(cronEnv(line, home.dir));
+    expect(cron.database).toBe(resolve(shell.database));
+    expect(cron.config).toBe(resolve(shell.config));
+    expect(cron.credentials).toBe(resolve(shell.credentials));
+  });
 });
+
+/** The variables a cron line sets before its command (the words after the five schedule fields). */
+function assignments(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const word of line.split(" ").slice(5)) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(word);
+    if (!m) break;
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+/** The environment cron gives the job: HOME, a minimal PATH, and the line's own assignments. */
+function cronEnv(line: string, userHome: string): NodeJS.ProcessEnv {
+  return { HOME: userHome, PATH: "/usr/bin:/bin", ...assignments(line) };
+}

@@ -1,7 +1,7 @@
 /**
  * `schedule install|show|remove`: one marked line in the user's crontab, written through the
  * `crontab` command, that runs `authorstack run --email --quiet` with absolute paths to node and to
- * bin/authorstack.js and the same AUTHORSTACK_HOME. The marker carries a short hash of the home folder,
+ * bin/authorstack.js and this home pinned as absolute paths. The marker carries a short hash of the home folder,
  * so two homes can each have their own line, and installing twice replaces rather than adds.
  * Everything else in the crontab is kept byte for byte. Where `crontab` is missing, the line to add
  * by hand is returned instead.
@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Deps } from "../deps.js";
 import { apiKeyFrom, recipientFrom, senderFrom } from "../email/settings.js";
@@ -38,7 +39,7 @@ const MARKER_PREFIX = "# authorstack-schedule:";
 
 /** The marker for this home folder: the same home always gets the same marker. */
 export function markerFor(deps: Deps): string {
-  const id = createHash("sha256").update(deps.home.dataDir).digest("hex").slice(0, 10);
+  const id = createHash("sha256").update(resolve(deps.home.dataDir)).digest("hex").slice(0, 10);
   return `${MARKER_PREFIX}${id}`;
 }
 
@@ -80,10 +81,21 @@ export function scriptPath(): string {
 }
 
 export function cronLine(deps: Deps, expr: string): string {
-  const envPart = deps.env.AUTHORSTACK_HOME
-    ? `AUTHORSTACK_HOME=${shellWord(deps.env.AUTHORSTACK_HOME)} `
-    : "";
-  return `${expr} ${envPart}${shellWord(process.execPath)} ${shellWord(scriptPath())} run --email --quiet ${markerFor(deps)}`;
+  return `${expr} ${homeAssignments(deps)}${shellWord(process.execPath)} ${shellWord(scriptPath())} run --email --quiet ${markerFor(deps)}`;
+}
+
+/**
+ * Cron starts in $HOME with a bare environment: the line pins this home with absolute paths, so the
+ * job opens the same folders whatever this shell's working directory and variables were.
+ */
+function homeAssignments(deps: Deps): string {
+  const dataDir = resolve(deps.home.dataDir);
+  const configDir = resolve(deps.home.configDir);
+  if (dataDir === configDir) return `AUTHORSTACK_HOME=${shellWord(dataDir)} `;
+  // The platform folders. On Linux they are $XDG_DATA_HOME/authorstack and $XDG_CONFIG_HOME/authorstack;
+  // on macOS they follow from $HOME, which cron sets.
+  if (process.platform === "darwin" || process.platform === "win32") return "";
+  return `XDG_DATA_HOME=${shellWord(dirname(dataDir))} XDG_CONFIG_HOME=${shellWord(dirname(configDir))} `;
 }
 
 // --- crontab access ---------------------------------------------------------------------------------
