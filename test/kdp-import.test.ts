@@ -343,6 +343,21 @@ describe("import kdp: edge cases from real use", () => {
     ]);
   });
 
+  it("shows a progress line on a terminal, and none otherwise", async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => row("2025-03", 1, 1.0, `Book ${i}`));
+    const path = write("progress.xlsx", workbookBytes([["Combined Sales", [COMBINED, ...rows]]]));
+    const tty = makeHome({ tty: true });
+    try {
+      const r = await tty.run("import", "kdp", path);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("\r\u001b[2Kprogress.xlsx: 1,024 rows");
+    } finally {
+      tty.cleanup();
+    }
+    const piped = await t.run("import", "kdp", path);
+    expect(piped.stderr).toBe("");
+  });
+
   it("warns that KENP rows all dated the 1st of one month are ambiguous", async () => {
     const csv = `${KENP.join(",")}\n2025-03-01,A Made-Up Book,Ann Author,B0TEST0001,Amazon.com,120\n`;
     const r = await t.run("import", "kdp", write("kenp-one.csv", csv), "--json");

@@ -14,8 +14,9 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .action(async (files: string[], opts: { dryRun?: boolean }, command: Command) => {
       const { runImportKdp } = await import("../commands/import.js");
       const { renderImportSummary } = await import("../report/render-import.js");
-      const result = await runImportKdp({ files, dryRun: Boolean(opts.dryRun) }, ctx.deps);
       const out = ctx.output(command);
+      const progress = Boolean(ctx.deps.stderr.isTTY) && !out.globals.quiet;
+      const result = await runImportKdp({ files, dryRun: Boolean(opts.dryRun), progress }, ctx.deps);
       if (out.globals.json) out.json(result);
       else if (!out.globals.quiet) out.data(renderImportSummary(result));
     });

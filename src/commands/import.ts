@@ -20,10 +20,13 @@ import {
   snapshotClaimer,
 } from "../store/kdp.js";
 import { saleInserter } from "../store/sales.js";
+import { ProgressLine } from "../util/progress.js";
 
 export interface ImportKdpOptions {
   files: string[];
   dryRun: boolean;
+  /** Show a progress line on stderr (the CLI passes true only on a TTY without --quiet). */
+  progress?: boolean;
 }
 
 export interface ImportFileResult {
@@ -62,6 +65,7 @@ export async function runImportKdp(options: ImportKdpOptions, deps: Deps): Promi
 
   const db = openDatabase(deps.home.database);
   const results: ImportFileResult[] = [];
+  const progress = options.progress ? new ProgressLine(deps) : null;
   const seenInThisRun = new Set<string>();
   try {
     db.exec("BEGIN IMMEDIATE");
@@ -74,7 +78,7 @@ export async function runImportKdp(options: ImportKdpOptions, deps: Deps): Promi
         seenInThisRun.add(file.sha256);
         db.exec("SAVEPOINT import_file");
         try {
-          results.push(await importOne(db, file, deps, options.dryRun));
+          results.push(await importOne(db, file, deps, options.dryRun, progress));
           db.exec("RELEASE import_file");
         } catch (error) {
           db.exec("ROLLBACK TO import_file");
@@ -89,6 +93,7 @@ export async function runImportKdp(options: ImportKdpOptions, deps: Deps): Promi
       throw error;
     }
   } finally {
+    progress?.end();
     db.close();
   }
   return { dryRun: options.dryRun, files: results };
@@ -165,6 +170,7 @@ async function importOne(
   file: PreparedFile,
   deps: Deps,
   dryRun: boolean,
+  progress: ProgressLine | null,
 ): Promise<ImportFileResult> {
   // A large CSV is parsed on a worker thread so that parsing overlaps with the inserts; a workbook
   // (a few MB at most from KDP) is parsed in-process, where its creation time is read too.
@@ -194,6 +200,12 @@ async function importOne(
     const months = new Set<string>();
     /** Days of daily rows per month: a few days' download replacing a whole month deserves a word. */
     const dailyDays = new Map<string, Set<string>>();
+    let rowsSeen = 0;
+    const name = basename(file.path);
+    const tick = () => {
+      if (progress && ++rowsSeen % 1024 === 0)
+        progress.update(() => `${name}: ${rowsSeen.toLocaleString("en-US")} rows`);
+    };
     const noteDay = (granularity: string, date: string) => {
       if (granularity !== "day") return;
       const month = date.slice(0, 7);
@@ -234,6 +246,7 @@ async function importOne(
         for (const kind of meta!.heldKinds) claimKind(kind, month);
       },
       sale(record) {
+        tick();
         noteDay(record.granularity, record.date);
         if (claimKind(record.format, record.date.slice(0, 7))) {
           sales.insert(record, importId);
@@ -241,6 +254,7 @@ async function importOne(
         }
       },
       saleEncoded(values, offset) {
+        tick();
         const format = values[offset + SALE_FIELD.format] as Format;
         const date = values[offset + SALE_FIELD.date] as string;
         noteDay(values[offset + SALE_FIELD.granularity] as string, date);

@@ -4,6 +4,7 @@ import { GumroadApi, gumroadSettings, LOGIN_COMMAND } from "../sources/gumroad/a
 import { type GumroadSyncState, type SyncProgress, syncGumroad } from "../sources/gumroad/sync.js";
 import { openDatabase } from "../store/db.js";
 import { SyncStore } from "../store/gumroad.js";
+import { ProgressLine } from "../util/progress.js";
 import { promptContext } from "../util/prompt.js";
 import { gumroadToken, runAuthLogin } from "./auth.js";
 
@@ -106,7 +107,13 @@ export async function runSync(options: SyncCommandOptions, deps: Deps): Promise<
         lookbackDays,
         concurrency,
         now: deps.now,
-        onProgress: progress ? (p) => progress.update(p) : undefined,
+        onProgress: progress
+          ? (p) =>
+              progress.update(
+                () =>
+                  `Gumroad: ${p.pages} pages, ${p.sales} sales${p.windowsTotal > 1 ? `, windows ${p.windowsDone}/${p.windowsTotal}` : ""}`,
+              )
+          : undefined,
       },
     );
     return {
@@ -149,25 +156,4 @@ function readLookback(text: string | undefined): number {
     });
   }
   return n;
-}
-
-/** One self-rewriting progress line on stderr (TTY only), at most ten updates a second. */
-class ProgressLine {
-  private last = 0;
-  private shown = false;
-
-  constructor(private readonly deps: Deps) {}
-
-  update(p: SyncProgress): void {
-    const now = Date.now();
-    if (now - this.last < 100) return;
-    this.last = now;
-    const windows = p.windowsTotal > 1 ? `, windows ${p.windowsDone}/${p.windowsTotal}` : "";
-    this.deps.stderr.write(`\r\x1b[2KGumroad: ${p.pages} pages, ${p.sales} sales${windows}`);
-    this.shown = true;
-  }
-
-  end(): void {
-    if (this.shown) this.deps.stderr.write("\r\x1b[2K");
-  }
 }

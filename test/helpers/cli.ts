@@ -25,7 +25,9 @@ export interface TestHome {
   cleanup(): void;
 }
 
-export function makeHome(options: { env?: Record<string, string>; now?: string } = {}): TestHome {
+export function makeHome(
+  options: { env?: Record<string, string>; now?: string; tty?: boolean } = {},
+): TestHome {
   const home = mkdtempSync(join(tmpdir(), "authorstack-test-"));
   const env = { PATH: process.env.PATH ?? "", AUTHORSTACK_HOME: home, ...options.env };
   const now = new Date(options.now ?? "2025-12-15T12:00:00Z");
@@ -45,12 +47,15 @@ export function makeHome(options: { env?: Record<string, string>; now?: string }
             cb();
           },
         }),
-        stderr: new Writable({
-          write(chunk, _e, cb) {
-            stderr += String(chunk);
-            cb();
-          },
-        }),
+        stderr: Object.assign(
+          new Writable({
+            write(chunk, _e, cb) {
+              stderr += String(chunk);
+              cb();
+            },
+          }),
+          { isTTY: options.tty ?? false },
+        ),
         openBrowser: async () => {
           throw new Error("tests never open a browser here");
         },
