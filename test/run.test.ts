@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { digestPeriod } from "../src/commands/run.js";
 import { resolveHome } from "../src/home.js";
@@ -157,7 +158,7 @@ describe("run", () => {
     expect(String(fake.sent[0]!.body.subject)).toContain("2025-07-25 – 2025-07-31");
   });
 
-  it("a failed sync (token revoked) exits 4, still sends the digest, and alerts naming the step and the fix", async () => {
+  it("a failed sync (token revoked) exits 4, still sends the digest marked incomplete, and alerts naming the step and the fix", async () => {
     const gumroad = createServer((_req, res) => {
       res.writeHead(401);
       res.end();
@@ -184,6 +185,29 @@ describe("run", () => {
       expect(subjects[1]).toBe("AuthorStack: the scheduled run failed at sync gumroad");
       expect(String(fake.sent[1]!.body.text)).toContain("auth login gumroad");
       expect(r.stdout + r.stderr + JSON.stringify(fake.sent)).not.toContain("gumroad_test_token_revoked");
+      // The digest says the Gumroad figures are incomplete and why, in both parts ...
+      const digest = fake.sent[0]!;
+      expect(String(digest.body.subject)).toContain("2025-07-25 – 2025-07-31");
+      for (const part of [String(digest.body.text), String(digest.body.html)]) {
+        expect(part).toContain("Gumroad figures are incomplete: the Gumroad sync failed (");
+        expect(part).toContain("covers these days again");
+      }
+      // ... and does not count as sent: the stored last-digest date did not move.
+      expect(existsSync(join(resolveHome(env).dataDir, "digest-state.json"))).toBe(false);
+      expect(JSON.parse(r.stdout)).toMatchObject({ digest: { from: "2025-07-25", to: "2025-07-31" } });
+
+      // The next run whose syncs succeed (here: Gumroad disconnected) sends the same days again, complete.
+      fake.reset();
+      const next = await runCli(["run", "--email"], home.env, NOW);
+      expect(next.code, next.stderr).toBe(0);
+      expect(fake.sent).toHaveLength(1);
+      expect(String(fake.sent[0]!.body.subject)).toContain("2025-07-25 – 2025-07-31");
+      expect(String(fake.sent[0]!.body.text)).not.toContain("incomplete");
+      expect(fake.sent[0]!.idempotencyKey).not.toBe(digest.idempotencyKey);
+      const state = JSON.parse(
+        readFileSync(join(resolveHome(home.env).dataDir, "digest-state.json"), "utf8"),
+      ) as { lastTo: string };
+      expect(state.lastTo).toBe("2025-07-31");
     } finally {
       gumroad.close();
     }

@@ -42,8 +42,9 @@ export async function sendDigest(
   bundle: ReportBundle,
   settings: EmailSettings,
   kind = "digest",
+  notice?: string,
 ): Promise<{ id: string; attempts: number; message: EmailMessage; key: string }> {
-  const message = renderDigestEmail(bundle);
+  const message = renderDigestEmail(bundle, { notice });
   const period = `${bundle.report.period.from}_${bundle.report.period.to}`;
   const key = idempotencyKey(kind, settings.to, period, message);
   const { id, attempts } = await sendEmail(settings, message, { idempotencyKey: key });

@@ -2,7 +2,8 @@
  * `authorstack run [--email]` — the cron job (Pro). Under the home folder's lock (a second run exits 6
  * at once): checks the licence, syncs every connected API source, then, when `--email` is given or
  * `digest.email` is set, emails the digest for the complete days since the last digest (stored in
- * digest-state.json once Resend accepted it). Appends one JSON line per run to logs/run.log (busy runs
+ * digest-state.json once Resend accepted it and every sync succeeded; after a failed sync the digest
+ * says which figures are incomplete and the next run covers those days again). Appends one JSON line per run to logs/run.log (busy runs
  * included). When a step fails and email is configured, sends a short alert naming the step and the
  * fix. Never prompts, never opens a browser; throws (non-zero exit) when any step failed.
  */
@@ -41,7 +42,8 @@ export interface RunResult {
   exitCode: number;
   pid: number;
   steps: RunStep[];
-  digest: { from: string; to: string; id: string; recipient: string } | null;
+  /** `incomplete`: the notice the digest carried because a sync failed (its days are sent again next time). */
+  digest: { from: string; to: string; id: string; recipient: string; incomplete?: string } | null;
   alert: { sent: boolean; id?: string; error?: string } | null;
 }
 
@@ -228,14 +230,23 @@ async function runSteps(options: RunOptions, deps: Deps, result: RunResult): Pro
         result.steps.push({ step: "digest", ok: true, skipped: `already sent up to ${state?.lastTo}` });
       } else {
         const bundle = await buildReportBundle({ from: period.from, to: period.to, by: "book" }, deps);
-        const sent = await sendDigest(bundle, settings);
-        writeDigestState(deps, {
-          lastTo: period.to,
-          sentAt: deps.now().toISOString(),
+        const incomplete = incompleteNotice(result.steps);
+        const sent = await sendDigest(bundle, settings, "digest", incomplete);
+        // A digest with a source missing does not count as sent: the next run covers these days again.
+        if (!incomplete) {
+          writeDigestState(deps, {
+            lastTo: period.to,
+            sentAt: deps.now().toISOString(),
+            id: sent.id,
+            recipient: settings.to,
+          });
+        }
+        result.digest = {
+          ...period,
           id: sent.id,
           recipient: settings.to,
-        });
-        result.digest = { ...period, id: sent.id, recipient: settings.to };
+          ...(incomplete ? { incomplete } : {}),
+        };
         result.steps.push({
           step: "digest",
           ok: true,
@@ -248,6 +259,19 @@ async function runSteps(options: RunOptions, deps: Deps, result: RunResult): Pro
   }
 
   await alertIfConfigured(options, deps, result);
+}
+
+/** The line a digest carries when a sync step failed (the step's message; secrets never reach it). */
+function incompleteNotice(steps: RunStep[]): string | undefined {
+  const failed = steps.filter((s) => !s.ok && s.step.startsWith("sync "));
+  if (failed.length === 0) return undefined;
+  return failed
+    .map((s) => {
+      const source = s.step.slice("sync ".length);
+      const name = `${source.charAt(0).toUpperCase()}${source.slice(1)}`;
+      return `${name} figures are incomplete: the ${name} sync failed (${s.error ?? "unknown error"}). The next digest after a successful sync covers these days again.`;
+    })
+    .join(" ");
 }
 
 /** A short alert for the first failed step, when email can be sent at all. Its own failure is logged only. */

@@ -209,7 +209,11 @@ ${inner}
 `;
 }
 
-export function renderDigestEmail(bundle: ReportBundle): RenderedEmail {
+/**
+ * `notice`: one line shown right under the period in both parts, e.g. that a source's figures are
+ * incomplete because its sync failed.
+ */
+export function renderDigestEmail(bundle: ReportBundle, options: { notice?: string } = {}): RenderedEmail {
   const { report } = bundle;
   const subject = digestSubject(report);
   const chart = barChart(bundle);
@@ -229,6 +233,9 @@ export function renderDigestEmail(bundle: ReportBundle): RenderedEmail {
   const inner = [
     `<h1 style="${FONT};font-size:20px;margin:0 0 4px;color:#111827">Your book sales</h1>`,
     `<p style="${FONT};font-size:13px;margin:0 0 12px;color:#4b5563">${esc(periodText(report))} · ${esc(sources)}</p>`,
+    options.notice
+      ? `<p style="${FONT};font-size:13px;margin:0 0 12px;padding:8px 10px;border:1px solid #f59e0b;background:#fffbeb;color:#92400e"><strong>${esc(options.notice)}</strong></p>`
+      : "",
     headlineCells(report),
     chart.html,
     ...tables.map((t) => htmlTable(t.report, t.title)),
@@ -242,6 +249,7 @@ export function renderDigestEmail(bundle: ReportBundle): RenderedEmail {
 
   const text = `${[
     `Your book sales, ${periodText(report)} (${sources})`,
+    options.notice ? `!! ${options.notice}` : "",
     headline(report),
     chart.text,
     ...tables.map((t) => textTable(t.report, t.title)),
