@@ -189,6 +189,17 @@ describe("licence service against the fake Whop", () => {
     expect(whop.find("AS-OTHER-PRODUCT")!.metadata).toEqual({});
   });
 
+  it("refuses a membership id (mem_…, as in manage URLs) in place of the licence key (404)", async () => {
+    const membership = whop.add({ license_key: "AS-REAL-KEY-0042" });
+    const byId = await validate(membership.id);
+    expect(byId.status).toBe(404);
+    expect(byId.body.error.code).toBe("license_not_found");
+    expect(whop.find(membership.id)!.metadata).toEqual({}); // nothing bound
+    const withoutKey = whop.add({ license_key: null });
+    expect((await validate(withoutKey.id)).status).toBe(404);
+    expect((await validate("AS-REAL-KEY-0042")).status).toBe(200);
+  });
+
   it("rejects malformed requests with 400 and JSON errors", async () => {
     const notJson = await post("/v1/licenses/validate", "{nope");
     expect(notJson.status).toBe(400);

@@ -177,6 +177,10 @@ export function createLicenseHandler(config: ServiceConfig, options: HandlerOpti
       }
       throw error;
     }
+    if (membership.licenseKey !== licenseKey) {
+      // Whop resolves a membership id (mem_…, shown in manage URLs) as well: only the key itself is a licence.
+      throw new HttpError(404, "license_not_found", "unknown licence key");
+    }
     if (membership.productId !== config.whopProductId) {
       // A key of another product sold by the same Whop company is not an AuthorStack licence.
       throw new HttpError(404, "license_not_found", "this key is not an AuthorStack Pro licence key");

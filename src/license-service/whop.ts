@@ -13,6 +13,8 @@ export interface WhopMembership {
   planId: string | null;
   renewalPeriodEnd: Date | null;
   updatedAt: Date | null;
+  /** The software licence key (null when the product has none). */
+  licenseKey: string | null;
   metadata: Record<string, unknown>;
 }
 
@@ -144,6 +146,7 @@ export function parseMembership(body: unknown): WhopMembership {
     planId: idOf(m.plan) ?? idOf(m.plan_id),
     renewalPeriodEnd: isoOrNull(m.renewal_period_end ?? m.current_period_end),
     updatedAt: isoOrNull(m.updated_at),
+    licenseKey: typeof m.license_key === "string" && m.license_key !== "" ? m.license_key : null,
     metadata: { ...(metadata as Record<string, unknown>) },
   };
 }
