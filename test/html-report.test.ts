@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -66,7 +66,28 @@ describe("report --html", () => {
     expect(r.opened).toHaveLength(1);
     const file = fileURLToPath(r.opened[0]!);
     expect(readFileSync(file, "utf8")).toContain("<svg");
-    rmSync(file);
+    rmSync(dirname(file), { recursive: true });
+  });
+
+  it("--open writes each report into a new private folder, not a fixed shared one", async () => {
+    const files: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await runCli(["report", ...PERIOD, "--open"], home.env, NOW);
+      expect(r.code, r.stderr).toBe(0);
+      files.push(/Wrote (\S+\.html)/.exec(r.stderr)![1]!);
+    }
+    try {
+      const dirs = files.map((f) => dirname(f));
+      expect(dirs[0]).not.toBe(dirs[1]);
+      for (const dir of dirs) {
+        expect(dirname(dir)).toBe(tmpdir());
+        expect(basename(dir)).toMatch(/^authorstack-.{6}$/);
+        expect(statSync(dir).mode & 0o777).toBe(0o700);
+      }
+      for (const file of files) expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      for (const file of files) rmSync(dirname(file), { recursive: true, force: true });
+    }
   });
 
   it("--open does not open a browser in a non-interactive session; it says where the file is", async () => {
@@ -75,13 +96,20 @@ describe("report --html", () => {
     expect(r.opened).toHaveLength(0);
     const m = /Wrote (\S+\.html)/.exec(r.stderr);
     expect(m).not.toBeNull();
-    rmSync(m![1]!);
+    rmSync(dirname(m![1]!), { recursive: true });
   });
 
-  it("an unwritable file is a usage error naming the file", async () => {
+  it("an unwritable --html file is an input error (exit 3) naming the file", async () => {
     const r = await runCli(["report", ...PERIOD, "--html", "/nonexistent-dir/x.html"], home.env, NOW);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("/nonexistent-dir/x.html");
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("cannot write the HTML report to /nonexistent-dir/x.html");
+    expect(r.stderr).not.toContain("internal error");
+    // A path whose folder is a file (unwritable even for root).
+    writeFileSync(join(home.dir, "not-a-folder"), "");
+    const under = join(home.dir, "not-a-folder", "report.html");
+    const r2 = await runCli(["report", ...PERIOD, "--html", under], home.env, NOW);
+    expect(r2.code).toBe(3);
+    expect(r2.stderr).toContain(under);
   });
 
   it("an empty period still renders a page", async () => {

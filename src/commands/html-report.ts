@@ -3,13 +3,12 @@
  * from runReport (the same period and filters as the table), asked three ways: as the user grouped
  * them, over time (the chart), and per book.
  */
-import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Deps } from "../deps.js";
-import { UsageError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import type { ReportBundle } from "../report/present.js";
 import { renderHtmlReport } from "../report/render-html.js";
 import type { GroupBy } from "../report/types.js";
@@ -69,7 +68,7 @@ export async function runHtmlReport(options: HtmlReportOptions, deps: Deps): Pro
     try {
       writeFileSync(file, html, { mode: 0o600 });
     } catch (error) {
-      throw new UsageError(
+      throw new InputError(
         `cannot write the HTML report to ${file}: ${(error as NodeJS.ErrnoException).message}`,
         {
           hint: "Give a file in a folder that exists and that you can write to.",
@@ -77,11 +76,18 @@ export async function runHtmlReport(options: HtmlReportOptions, deps: Deps): Pro
       );
     }
   } else {
-    // Sales figures are private: a folder of our own in the temp dir, files readable only by the user.
-    const dir = join(tmpdir(), "authorstack");
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    file = join(dir, `report-${period.from}_${period.to}-${randomBytes(4).toString("hex")}.html`);
-    writeFileSync(file, html, { mode: 0o600 });
+    // Sales figures are private: a new folder of our own per report (mkdtemp: mode 0700, never one
+    // another user of the machine created first), files readable only by the user.
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "authorstack-"));
+      file = join(dir, `report-${period.from}_${period.to}.html`);
+      writeFileSync(file, html, { mode: 0o600 });
+    } catch (error) {
+      throw new InputError(
+        `cannot write the HTML report in the temporary folder ${tmpdir()}: ${(error as Error).message}`,
+        { hint: "Set TMPDIR to a folder you can write to, or give the file with --html FILE." },
+      );
+    }
   }
   let opened = false;
   if (options.open && (options.interactive || deps.env.AUTHORSTACK_BROWSER)) {
