@@ -59,6 +59,21 @@ describe("report --html", () => {
     expect(r.stdout.startsWith("<!doctype html>")).toBe(true);
   });
 
+  it("--html - together with --email or --json is a usage error naming the conflict", async () => {
+    const withEmail = await runCli(
+      ["report", ...PERIOD, "--html", "-", "--email", "a@example.com"],
+      home.env,
+      NOW,
+    );
+    expect(withEmail.code).toBe(2);
+    expect(withEmail.stderr).toContain("--html - (the page on stdout) cannot be combined with --email");
+    expect(withEmail.stdout).toBe("");
+    const withJson = await runCli(["report", ...PERIOD, "--html", "-", "--json"], home.env, NOW);
+    expect(withJson.code).toBe(2);
+    expect(withJson.stderr).toContain("cannot be combined with --json");
+    expect(withJson.stdout).toBe("");
+  });
+
   it("--open writes a temporary file and opens it with the browser", async () => {
     const env = { ...home.env, AUTHORSTACK_BROWSER: "/bin/true" };
     const r = await runCli(["report", ...PERIOD, "--open"], env, NOW);

@@ -30,6 +30,16 @@ export async function deliverReport(
     return false;
   }
   const out = ctx.output(command);
+  if (flags.html === "-" && (wantsEmail || out.globals.json)) {
+    // stdout carries the page alone: an email would be skipped, a JSON document replaced by HTML.
+    const { UsageError } = await import("../errors.js");
+    throw new UsageError(
+      `--html - (the page on stdout) cannot be combined with ${wantsEmail ? "--email" : "--json"}.`,
+      {
+        hint: "Write the page to a file with --html FILE instead.",
+      },
+    );
+  }
   const results: Record<string, unknown> = {};
 
   if (wantsHtml) {
