@@ -168,6 +168,17 @@ describe("auth login gumroad (browser, OAuth loopback + PKCE)", () => {
     expect(cli.stderr()).toContain("--with-token");
   });
 
+  it("a --timeout that is not a number is a usage error quoting what was typed", async () => {
+    cli = makeGumroadCli(gumroadEnv(fake, { GUMROAD_CLIENT_ID: fake.clientId }));
+    for (const typed of ["ten", "", "-5"]) {
+      cli.reset();
+      expect(await cli.run("auth", "login", "gumroad", "--no-browser", `--timeout=${typed}`)).toBe(2);
+      expect(cli.stderr()).toContain(`--timeout must be a positive number of seconds, not "${typed}"`);
+      expect(cli.stderr()).not.toContain("NaN");
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("a wrong client id is refused by Gumroad's page (no redirect) and the login waits, then times out", async () => {
     cli = makeGumroadCli(gumroadEnv(fake, { GUMROAD_CLIENT_ID: "not-my-app" }));
     const login = cli.run("auth", "login", "gumroad", "--no-browser", "--timeout", "1");

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { isInteractive } from "../deps.js";
+import { UsageError } from "../errors.js";
 import { Option } from "./commander.js";
 import type { CliContext } from "./context.js";
 
@@ -18,6 +19,11 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         opts: { withToken?: boolean; browser: boolean; timeout: string },
         command: Command,
       ) => {
+        const timeoutSeconds = Number(opts.timeout);
+        if (opts.timeout.trim() === "" || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+          // Quote what was typed: the number it became (NaN) means nothing to the user.
+          throw new UsageError(`--timeout must be a positive number of seconds, not "${opts.timeout}".`);
+        }
         const { runAuthLogin } = await import("../commands/auth.js");
         const out = ctx.output(command);
         const result = await runAuthLogin(
@@ -25,7 +31,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
             service,
             withToken: Boolean(opts.withToken),
             browser: opts.browser !== false,
-            timeoutSeconds: Number(opts.timeout),
+            timeoutSeconds,
             interactive: isInteractive(ctx.deps, out.globals),
             notify: (message) => ctx.deps.stderr.write(`${message}\n`),
           },
