@@ -88,6 +88,15 @@ export interface FakeGumroadOptions {
   faults?: FakeFaults;
 }
 
+export interface ExpectedSale {
+  date: string;
+  productId: string;
+  sold: number;
+  free: number;
+  refunded: number;
+  royaltyCents: number;
+}
+
 export interface ExpectedTotals {
   count: number;
   units: { sold: number; free: number; refunded: number; net: number };
@@ -340,6 +349,16 @@ export class FakeGumroad {
     return this.requests.filter((r) => r.path.includes("/v2/"));
   }
 
+  /** One sale as the database should hold it: its UTC day, product, units and royalty in USD cents. */
+  expectedSale(s: FakeSale): ExpectedSale {
+    const base = { date: s.createdAt.toISOString().slice(0, 10), productId: s.product.id };
+    if (s.priceCents === 0) return { ...base, sold: 0, free: s.quantity, refunded: 0, royaltyCents: 0 };
+    if (s.refunded || (s.disputed && !s.disputeWon))
+      return { ...base, sold: s.quantity, free: 0, refunded: s.quantity, royaltyCents: 0 };
+    const royaltyCents = s.priceCents - s.feeCents - refundedUsdCents(s);
+    return { ...base, sold: s.quantity, free: 0, refunded: 0, royaltyCents };
+  }
+
   /** The fake's own totals (optionally for UTC days from..to inclusive), as the report should show them. */
   expected(filter: { from?: string; to?: string } = {}): ExpectedTotals {
     let sold = 0;
@@ -348,20 +367,14 @@ export class FakeGumroad {
     let royaltyCents = 0;
     let count = 0;
     for (const s of this.sales) {
-      const day = s.createdAt.toISOString().slice(0, 10);
-      if (filter.from && day < filter.from) continue;
-      if (filter.to && day > filter.to) continue;
+      const e = this.expectedSale(s);
+      if (filter.from && e.date < filter.from) continue;
+      if (filter.to && e.date > filter.to) continue;
       count++;
-      if (s.priceCents === 0) {
-        free += s.quantity;
-        continue;
-      }
-      sold += s.quantity;
-      if (s.refunded || (s.disputed && !s.disputeWon)) {
-        refunded += s.quantity;
-        continue;
-      }
-      royaltyCents += s.priceCents - s.feeCents - refundedUsdCents(s);
+      sold += e.sold;
+      free += e.free;
+      refunded += e.refunded;
+      royaltyCents += e.royaltyCents;
     }
     return {
       count,
