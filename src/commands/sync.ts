@@ -1,7 +1,7 @@
 import type { Deps } from "../deps.js";
 import { AuthError, UsageError } from "../errors.js";
 import { GumroadApi, gumroadSettings, LOGIN_COMMAND } from "../sources/gumroad/api.js";
-import { type GumroadSyncState, type SyncProgress, syncGumroad } from "../sources/gumroad/sync.js";
+import { type GumroadSyncState, syncGumroad } from "../sources/gumroad/sync.js";
 import { openDatabase } from "../store/db.js";
 import { SyncStore } from "../store/gumroad.js";
 import { ProgressLine } from "../util/progress.js";

@@ -193,7 +193,9 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
   } else {
     family = hasPreamble ? "final" : "estimate";
     const perFormat = [...byRole("ebook"), ...byRole("print")];
-    byRole("print").forEach(({ sheet }, index) => printHints.set(sheet, printHint(sheet.name, index)));
+    byRole("print").forEach(({ sheet }, index) => {
+      printHints.set(sheet, printHint(sheet.name, index));
+    });
     if (input.container === "xlsx") {
       reportKind = hasPreamble ? "prior-month" : "dashboard";
       used =
