@@ -207,6 +207,32 @@ writeWorkbook(join(kdp, "payments-en.xlsx"), [
     [null, null, null, null, "2025-09", null, null, "EUR", 1.21, 0.0, null, 1.21, "KENP Royalties"]]],
 ], { created: "2025-12-02T09:17:00Z" });
 
+// A Japanese-interface Prior Months' Royalties workbook (eBook-only account: two sheets, as seen in
+// public parsers), and the newer dashboard "KENP" sheet with eBook/Audiobook/Audible ASIN columns.
+const JA_PREAMBLE = ["販売期間", "8月 2026"];
+writeWorkbook(
+  join(kdp, "prior-month-ja.xlsx"),
+  [
+    ["電子書籍のロイヤリティ", [JA_PREAMBLE,
+      ["タイトル", "著者", "ASIN", "マーケットプレイス", "注文数", "払い戻し数", "実質注文数", "ロイヤリティの種類", "コンテンツ区分", "通貨", "平均希望小売価格 (税別)", "平均販売価格 (税別)", "平均ファイルサイズ（MB）", "平均配信コスト", "ロイヤリティ"],
+      ["星降る町の図書館: 短編集", "山田 花子", "B0JAPAN001", "Amazon.co.jp", 3, 0, 3, "70%", "Standard", "JPY", 500.0, 500.0, 1.2, 3.0, 1047.9]]],
+    ["既読 KENPC", [JA_PREAMBLE,
+      ["タイトル", "著者", "ASIN", "マーケットプレイス", "既読 KENP (Kindle Edition Normalized Pages)", "ロイヤリティ", "通貨"],
+      ["星降る町の図書館: 短編集", "山田 花子", "B0JAPAN001", "Amazon.co.jp", 812, 392.5, "JPY"]]],
+  ],
+  { created: "2026-09-16T03:00:00Z" },
+);
+writeWorkbook(
+  join(kdp, "dashboard-kenp-sheet.xlsx"),
+  [
+    ["Combined Sales", [EN.combined, ["2026-01", LIGHTHOUSE, AUTHOR, "B0SAMPLE01", "Amazon.com", "70%", "Standard", 2, 0, 2, 4.99, 4.99, 0.09, 6.86, "USD"]]],
+    ["KENP", [["Date", "Title", "Author Name", "eBook ASIN", "Audiobook ASIN", "Audible ASIN", "Marketplace", "KENP"],
+      ["2026-01-01", LIGHTHOUSE, AUTHOR, "B0SAMPLE01", "N/A", "N/A", "Amazon.com", 640],
+      ["2026-02-01", LIGHTHOUSE, AUTHOR, "B0SAMPLE01", "N/A", "N/A", "Amazon.com", 210]]],
+  ],
+  { created: "2026-02-03T10:00:00Z" },
+);
+
 // KENP Read sheet saved as UTF-8 CSV with a BOM; an eBook Royalty sheet saved as UTF-16 TSV.
 const kenpCsv = [EN.kenp.join(","), ...kenpRows.map(([d, t, asin, mp, p]) => [d, `"${t}"`, AUTHOR, asin, mp, `${p}.0`].join(","))];
 writeFileSync(join(kdp, "kenp-read-bom.csv"), `\ufeff${kenpCsv.join("\n")}\n`, "utf8");

@@ -58,7 +58,7 @@ export type Field =
 
 export type Language = "en" | "es" | "ja" | "it";
 
-const ALIASES: Record<Language, Record<string, Field>> = {
+const ALIAS_TEXT: Record<Language, Record<string, Field>> = {
   en: {
     "royalty date": "royalty_date",
     "order date": "order_date",
@@ -219,6 +219,22 @@ export function normalizeHeader(text: string): string {
     .trim();
 }
 
+let normalizedAliases: Record<Language, Map<string, Field>> | null = null;
+
+/** The alias table with its keys normalised exactly like headers are (accents, kana marks, case). */
+function aliases(): Record<Language, Map<string, Field>> {
+  if (!normalizedAliases) {
+    const table = {} as Record<Language, Map<string, Field>>;
+    for (const language of Object.keys(ALIAS_TEXT) as Language[]) {
+      table[language] = new Map(
+        Object.entries(ALIAS_TEXT[language]).map(([text, field]) => [normalizeHeader(text), field]),
+      );
+    }
+    normalizedAliases = table;
+  }
+  return normalizedAliases;
+}
+
 export interface HeaderMatch {
   /** Column index → field (first occurrence wins; a second "Currency" in Payments is the payout currency). */
   columns: Map<number, Field>;
@@ -254,8 +270,8 @@ export function matchHeader(cells: readonly (string | undefined)[]): HeaderMatch
       else if (key.startsWith("royalty")) votes.en++;
       return;
     }
-    for (const language of Object.keys(ALIASES) as Language[]) {
-      const field = ALIASES[language][key];
+    for (const language of Object.keys(ALIAS_TEXT) as Language[]) {
+      const field = aliases()[language].get(key);
       if (!field) continue;
       votes[language]++;
       if (index[field] === undefined) {
