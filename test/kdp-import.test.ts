@@ -421,6 +421,22 @@ describe("import kdp: bad input is refused with exit 3 and nothing written", () 
     );
   });
 
+  it("a workbook or CSV with only KDP sheets that hold no royalties (orders, summary)", async () => {
+    const orders = ["Date", "Title", "Author Name", "ASIN", "Marketplace", "Paid Units", "Free Units"];
+    const path = write(
+      "orders.xlsx",
+      workbookBytes([
+        ["Orders Processed", [orders, ["2025-03", "A Book", "Ann", "B0TEST0001", "Amazon.com", 1, 0]]],
+      ]),
+    );
+    await expectRefused(
+      path,
+      /orders\.xlsx: this file holds only KDP's orders sheet, with no royalties or KENP pages to import/,
+    );
+    const csv = write("orders.csv", `${orders.join(",")}\n2025-03,A Book,Ann,B0TEST0001,Amazon.com,1,0\n`);
+    await expectRefused(csv, /orders\.csv: this file holds only KDP's orders sheet/);
+  });
+
   it("a CSV that is not a KDP report", async () => {
     await expectRefused(write("notes.csv", "name,age\nann,3\n"), /notes\.csv: not a KDP report/);
   });

@@ -116,6 +116,15 @@ interface LocatedHeader {
 const HEADER_SCAN_ROWS = 25;
 const ALL_ROYALTY_KINDS: Format[] = ["ebook", "paperback", "hardcover", "kenp"];
 
+/** What a single re-saved sheet is, by its role. */
+const SHEET_REPORT_KIND: Partial<Record<SheetRole, ReportKind>> = {
+  combined: "combined-sales-sheet",
+  total: "total-earnings-sheet",
+  ebook: "ebook-royalty-sheet",
+  print: "print-royalty-sheet",
+  kenp: "kenp-sheet",
+};
+
 /** The row kinds each sheet role holds (a print sheet holds the one its name or place says). */
 const ROLE_KINDS: Partial<Record<SheetRole, Format[]>> = {
   combined: ["ebook", "paperback", "hardcover"],
@@ -213,23 +222,17 @@ export async function parseKdpFile(input: KdpFile, sink: KdpSink): Promise<KdpPa
       heldKinds = ALL_ROYALTY_KINDS.filter((kind) => kinds.has(kind));
     } else {
       const only = located[0]!.header.role;
-      used = [located[0]!];
-      const kinds: Partial<Record<SheetRole, [ReportKind, Format[]]>> = {
-        combined: ["combined-sales-sheet", ["ebook", "paperback", "hardcover"]],
-        total: ["total-earnings-sheet", ALL_ROYALTY_KINDS],
-        ebook: ["ebook-royalty-sheet", ["ebook"]],
-        print: ["print-royalty-sheet", []],
-        kenp: ["kenp-sheet", ["kenp"]],
-      };
-      const kind = kinds[only];
-      if (!kind) {
-        throw inputError(
-          { file: input.file },
-          `this is KDP's ${only} sheet, which holds no royalties or KENP pages to import`,
-          "Export the Combined Sales, eBook/Paperback/Hardcover Royalty or KENP Read sheet, or import the whole workbook.",
-        );
-      }
-      [reportKind, heldKinds] = kind;
+      used = SHEET_REPORT_KIND[only] ? [located[0]!] : [];
+      reportKind = SHEET_REPORT_KIND[only] ?? "dashboard";
+      // A re-saved print sheet may be paperback or hardcover: its rows say which (claimed per row).
+      heldKinds = only === "print" ? [] : (ROLE_KINDS[only] ?? []);
+    }
+    if (used.length === 0) {
+      throw inputError(
+        { file: input.file },
+        `this file holds only KDP's ${[...roles].join(", ")} ${roles.size === 1 ? "sheet" : "sheets"}, with no royalties or KENP pages to import`,
+        "Import the whole dashboard export or Prior Months' workbook, or a Combined Sales, eBook/Paperback/Hardcover Royalty or KENP Read sheet.",
+      );
     }
   }
 
