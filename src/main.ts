@@ -10,8 +10,8 @@ import { AuthorstackError, ExitCode } from "./errors.js";
  * commands throw, this prints one clear message (and the hint) and maps the error class.
  */
 export async function main(argv: string[], deps: Deps = defaultDeps()): Promise<number> {
-  const program = buildProgram(deps);
   try {
+    const program = await buildProgram(deps, argv);
     await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (error) {

@@ -5,7 +5,7 @@ import { Option } from "./commander.js";
 import type { CliContext } from "./context.js";
 
 export function registerAuth(program: Command, ctx: CliContext): void {
-  const auth = program.command("auth").description("connect, check and disconnect sales sources (Gumroad)");
+  const auth = program.command("auth");
 
   auth
     .command("login <service>")

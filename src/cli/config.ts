@@ -2,9 +2,7 @@ import type { Command } from "commander";
 import type { CliContext } from "./context.js";
 
 export function registerConfig(program: Command, ctx: CliContext): void {
-  const config = program
-    .command("config")
-    .description("read and change settings (config.json; never secrets)");
+  const config = program.command("config");
 
   config
     .command("get <key>")

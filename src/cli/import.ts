@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { CliContext } from "./context.js";
 
 export function registerImport(program: Command, ctx: CliContext): void {
-  const importCommand = program.command("import").description("import sales report files");
+  const importCommand = program.command("import");
 
   importCommand
     .command("kdp")

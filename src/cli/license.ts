@@ -7,9 +7,7 @@ function day(iso: string | null): string {
 }
 
 export function registerLicense(program: Command, ctx: CliContext): void {
-  const license = program
-    .command("license")
-    .description("AuthorStack Pro licence (Whop): activate, status, deactivate");
+  const license = program.command("license");
 
   license
     .command("activate [key]")

@@ -2,9 +2,7 @@ import type { Command } from "commander";
 import type { CliContext } from "./context.js";
 
 export function registerRates(program: Command, ctx: CliContext): void {
-  const rates = program
-    .command("rates")
-    .description("exchange rates for `report --currency`: update from the ECB, import a file, list");
+  const rates = program.command("rates");
 
   rates
     .command("update")

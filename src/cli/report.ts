@@ -10,7 +10,6 @@ function collect(value: string, previous: string[] = []): string[] {
 export function registerReport(program: Command, ctx: CliContext): void {
   program
     .command("report")
-    .description("summarise stored sales for a period (table, --json or --csv)")
     .option("--from <YYYY-MM-DD>", "first day of the period (inclusive)")
     .option("--to <YYYY-MM-DD>", "last day of the period (inclusive)")
     .option("--last <period>", "7d, 30d, 12w, 6m, 1y, mtd or ytd (default 30d)")

@@ -4,9 +4,6 @@ import type { CliContext } from "./context.js";
 export function registerRun(program: Command, ctx: CliContext): void {
   program
     .command("run")
-    .description(
-      "the cron job (Pro): sync every connected source, then email the digest since the last one; logs to logs/run.log",
-    )
     .option(
       "--email",
       "send the digest (also when digest.email is not set; recipient from AUTHORSTACK_EMAIL_TO)",

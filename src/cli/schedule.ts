@@ -3,11 +3,7 @@ import type { CliContext } from "./context.js";
 import type { Output } from "./output.js";
 
 export function registerSchedule(program: Command, ctx: CliContext): void {
-  const schedule = program
-    .command("schedule")
-    .description(
-      "run `authorstack run --email --quiet` from cron (Pro): install, show or remove the crontab line",
-    );
+  const schedule = program.command("schedule");
 
   const print = (out: Output, result: import("../commands/schedule.js").ScheduleResult) => {
     if (out.globals.json) return out.json(result);

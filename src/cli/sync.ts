@@ -6,7 +6,6 @@ import type { CliContext } from "./context.js";
 export function registerSync(program: Command, ctx: CliContext): void {
   program
     .command("sync <source>")
-    .description("pull new and changed sales from Gumroad into the database (resumable)")
     .option("--since <YYYY-MM-DD>", "fetch sales from this UTC day on (instead of since the last sync)")
     .option("--full", "fetch every sale again")
     .option(
