@@ -23,7 +23,8 @@ function reportError(error: unknown, deps: Deps): number {
   if (error instanceof CommanderError) {
     // Commander has already printed its message (or the help text).
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
-    if (error.code === "commander.help") return ExitCode.ok;
+    // Help asked for (`help`, `help auth`) exits 0; help shown because no command was given is a usage error.
+    if (error.code === "commander.help" && error.exitCode === 0) return ExitCode.ok;
     return ExitCode.usage;
   }
   if (error instanceof AuthorstackError) {

@@ -503,6 +503,12 @@ describe("exit codes and usage", () => {
     expect((await t.run("import", "kdp")).code).toBe(2);
     expect((await t.run("frobnicate")).code).toBe(2);
     expect((await t.run("report", "--nope")).code).toBe(2);
+    const bare = await t.run();
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("Usage: authorstack");
+    expect((await t.run("auth")).code).toBe(2);
+    expect((await t.run("help")).code).toBe(0);
+    expect((await t.run("help", "auth")).code).toBe(0);
   });
 
   it("--help and --version exit 0", async () => {
