@@ -4,23 +4,14 @@ import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Deps } from "../deps.js";
 import { AuthorstackError, InputError, inputError, UsageError } from "../errors.js";
-import { type Format, SALE_FIELD } from "../model.js";
 import { openKdpFile } from "../sources/kdp/open.js";
-import { type KdpFileMeta, type KdpSink, parseKdpFile, type ReportKind } from "../sources/kdp/parse.js";
+import { parseKdpFile, type ReportKind } from "../sources/kdp/parse.js";
 import { parseKdpCsvThreaded, threadedParseAvailable } from "../sources/kdp/threaded.js";
 import { XlsxFormatError } from "../sources/kdp/xlsx.js";
 import { openDatabase } from "../store/db.js";
-import {
-  type ClaimOutcome,
-  createImport,
-  findImportBySha,
-  finishImport,
-  markKenpMonthly,
-  paymentInserter,
-  snapshotClaimer,
-} from "../store/kdp.js";
-import { saleInserter } from "../store/sales.js";
+import { createImport, findImportBySha, finishImport, markKenpMonthly } from "../store/kdp.js";
 import { ProgressLine } from "../util/progress.js";
+import { partialMonthWarnings, SnapshotSink } from "./import-sink.js";
 
 export interface ImportKdpOptions {
   files: string[];
@@ -190,99 +181,21 @@ async function importOne(
       importedAt: deps.now().toISOString(),
     });
 
-    const claim = snapshotClaimer(db, importId, snapshotTime);
-    const sales = saleInserter(db);
-    const insertPayment = paymentInserter(db);
-    const outcomes = new Map<string, ClaimOutcome>();
-    const claimed = new Map<string, Map<string, boolean>>();
-    let meta: KdpFileMeta | null = null;
-    let rowsStored = 0;
-    const months = new Set<string>();
-    /** Days of daily rows per month: a few days' download replacing a whole month deserves a word. */
-    const dailyDays = new Map<string, Set<string>>();
-    let rowsSeen = 0;
-    const name = basename(file.path);
-    const tick = () => {
-      if (progress && ++rowsSeen % 1024 === 0)
-        progress.update(() => `${name}: ${rowsSeen.toLocaleString("en-US")} rows`);
-    };
-    const noteDay = (granularity: string, date: string) => {
-      if (granularity !== "day") return;
-      const month = date.slice(0, 7);
-      let days = dailyDays.get(month);
-      if (!days) {
-        days = new Set();
-        dailyDays.set(month, days);
-      }
-      days.add(date);
-    };
-
-    const claimKind = (kind: Format | "payments", month: string): boolean => {
-      let byMonth = claimed.get(kind);
-      if (!byMonth) {
-        byMonth = new Map();
-        claimed.set(kind, byMonth);
-      }
-      let ok = byMonth.get(month);
-      if (ok === undefined) {
-        const outcome = claim(meta!.family, kind, month);
-        ok = outcome !== "skipped";
-        byMonth.set(month, ok);
-        const previous = outcomes.get(month);
-        // A month counts as skipped only when every kind of it was skipped.
-        if (previous === undefined || previous === "skipped" || outcome === "replaced")
-          outcomes.set(month, outcome);
-      }
-      return ok;
-    };
-
-    const sink: KdpSink = {
-      start(m) {
-        meta = m;
-      },
-      month(month) {
-        months.add(month);
-        if (meta!.family === "payments") claimKind("payments", month);
-        for (const kind of meta!.heldKinds) claimKind(kind, month);
-      },
-      sale(record) {
-        tick();
-        noteDay(record.granularity, record.date);
-        if (claimKind(record.format, record.date.slice(0, 7))) {
-          sales.insert(record, importId);
-          rowsStored++;
-        }
-      },
-      saleEncoded(values, offset) {
-        tick();
-        const format = values[offset + SALE_FIELD.format] as Format;
-        const date = values[offset + SALE_FIELD.date] as string;
-        noteDay(values[offset + SALE_FIELD.granularity] as string, date);
-        if (claimKind(format, date.slice(0, 7))) {
-          sales.insertEncoded(values, offset, importId);
-          rowsStored++;
-        }
-      },
-      payment(row) {
-        if (claimKind("payments", row.month)) {
-          insertPayment(row, importId);
-          rowsStored++;
-        }
-      },
-    };
+    const store = new SnapshotSink(db, importId, snapshotTime, progress, basename(file.path));
+    const sink = store.sink;
 
     const parsed = opened
       ? await parseKdpFile(opened.input, sink)
       : await parseKdpCsvThreaded(file.path, sink);
     if (parsed.kenpMonthly) markKenpMonthly(db, importId);
-    const sortedMonths = [...months].sort();
+    const sortedMonths = [...store.months].sort();
     finishImport(db, importId, {
       reportKind: parsed.reportKind,
       family: parsed.family,
       language: parsed.language ?? "unknown",
       months: sortedMonths,
       rowsRead: parsed.rowsRead,
-      rowsStored,
+      rowsStored: store.rowsStored,
     });
     return {
       file: file.path,
@@ -294,38 +207,16 @@ async function importOne(
       snapshotTimeSource,
       months: sortedMonths,
       rowsRead: parsed.rowsRead,
-      rowsStored,
-      monthsReplaced: sortedMonths.filter((m) => outcomes.get(m) === "replaced"),
-      monthsSkipped: sortedMonths.filter((m) => outcomes.get(m) === "skipped"),
-      warnings: [...parsed.warnings, ...partialMonthWarnings(sortedMonths, outcomes, dailyDays)],
+      rowsStored: store.rowsStored,
+      monthsReplaced: sortedMonths.filter((m) => store.outcomes.get(m) === "replaced"),
+      monthsSkipped: sortedMonths.filter((m) => store.outcomes.get(m) === "skipped"),
+      warnings: [...parsed.warnings, ...partialMonthWarnings(sortedMonths, store.outcomes, store.dailyDays)],
     };
   } catch (error) {
     return asInputError(file.path)(error);
   } finally {
     opened?.close();
   }
-}
-
-/**
- * KDP snapshots are by month, so a download of a few days replaces the whole month stored before:
- * right for a month-to-date download, surprising for a one-day one. Say so when it happens.
- */
-function partialMonthWarnings(
-  months: string[],
-  outcomes: Map<string, ClaimOutcome>,
-  dailyDays: Map<string, Set<string>>,
-): string[] {
-  const warnings: string[] = [];
-  for (const month of months) {
-    const days = dailyDays.get(month);
-    if (outcomes.get(month) !== "replaced" || !days) continue;
-    const sorted = [...days].sort();
-    const span = sorted.length === 1 ? sorted[0] : `${sorted[0]} … ${sorted[sorted.length - 1]}`;
-    warnings.push(
-      `${month}: this download's daily figures (${span}, ${days.size} day${days.size === 1 ? "" : "s"} with sales) replaced the whole month stored from an earlier download. If it covered only part of the month, import a download of the whole month again.`,
-    );
-  }
-  return warnings;
 }
 
 /** XLSX container damage is bad input of that file; anything else passes through unchanged. */
