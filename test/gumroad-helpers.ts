@@ -2,16 +2,18 @@
  * Shared set-up for the Gumroad tests: CLI deps with a temp home pointed at the fake Gumroad,
  * captured streams, stdin from a string, and a fast rate cap / retry base so tests stay quick.
  */
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
+import { Readable } from "node:stream";
 import Database from "better-sqlite3";
 import { type Deps, defaultDeps } from "../src/deps.js";
 import { main } from "../src/main.js";
 import type { FakeGumroad } from "./fakes/gumroad.js";
+import { captureStream } from "./helpers/streams.js";
 
 export interface GumroadCli {
   deps: Deps;
@@ -24,17 +26,6 @@ export interface GumroadCli {
   run(...argv: string[]): Promise<number>;
   setStdin(text: string): void;
   cleanup(): void;
-}
-
-function capture(): { stream: Writable; text: () => string; reset: () => void } {
-  let chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(String(chunk));
-      cb();
-    },
-  });
-  return { stream, text: () => chunks.join(""), reset: () => (chunks = []) };
 }
 
 /** Env pointing the CLI at the fake, fast retries; config.json with a high rate cap. */
@@ -54,8 +45,8 @@ export function makeGumroadCli(env: Record<string, string>, options: { rps?: num
     join(home, "config.json"),
     `${JSON.stringify({ "gumroad.requestsPerSecond": String(options.rps ?? 1000) }, null, 2)}\n`,
   );
-  const out = capture();
-  const err = capture();
+  const out = captureStream();
+  const err = captureStream();
   const base = defaultDeps({ ...env, AUTHORSTACK_HOME: home });
   let stdin: Readable & { isTTY?: boolean } = Readable.from([]);
   const deps: Deps = {

@@ -3,13 +3,14 @@
  * loopback port against the fake Whop, and CLI deps with a temp home, a settable clock and captured
  * streams.
  */
+
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
+import { Readable } from "node:stream";
 import { type Deps, defaultDeps } from "../src/deps.js";
 import {
   createLicenseHandler,
@@ -18,6 +19,7 @@ import {
   loadServiceConfig,
 } from "../src/license-service/index.js";
 import { FAKE_PRODUCT_ID, FAKE_WHOP_KEY, type FakeWhop } from "./fakes/whop.js";
+import { captureStream } from "./helpers/streams.js";
 
 export interface KeyPair {
   privatePem: string;
@@ -101,21 +103,10 @@ export interface TestCli {
   cleanup(): void;
 }
 
-function capture(): { stream: Writable; text: () => string; reset: () => void } {
-  let chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(String(chunk));
-      cb();
-    },
-  });
-  return { stream, text: () => chunks.join(""), reset: () => (chunks = []) };
-}
-
 export function makeCli(env: Record<string, string>, home?: string): TestCli {
   const dir = home ?? mkdtempSync(join(tmpdir(), "authorstack-license-"));
-  const out = capture();
-  const err = capture();
+  const out = captureStream();
+  const err = captureStream();
   const clock = { now: new Date() };
   const base = defaultDeps({ PATH: process.env.PATH ?? "", ...env, AUTHORSTACK_HOME: dir });
   const stdin = Readable.from([]) as Readable & { isTTY?: boolean };
