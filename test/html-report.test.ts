@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sparkline, sparklineFit } from "../src/report/sparkline.js";
 import { grantPro, makeHome, runCli, sampleSales, seedSales, type TestHome } from "./fakes/digest-harness.js";
 import { FAKE_RESEND_KEY, type FakeResend, startFakeResend } from "./fakes/resend.js";
+import { launchChromium } from "./helpers/chromium.mjs";
 
 const NOW = new Date("2025-08-01T07:30:00Z");
 const PERIOD = ["--from", "2025-07-01", "--to", "2025-07-31"];
@@ -145,21 +146,7 @@ describe("rendered in headless Chromium", () => {
   let profile: string;
   beforeAll(async () => {
     profile = mkdtempSync(join(tmpdir(), "authorstack-chromium-"));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      viewport: { width: 1000, height: 800 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium(profile, { viewport: { width: 1000, height: 800 } });
     fake = await startFakeResend();
   }, 60_000);
   afterAll(async () => {

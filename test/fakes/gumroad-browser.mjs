@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../helpers/chromium.mjs";
 
 const url = process.argv[2];
 const resultPath = process.env.GUMROAD_BROWSER_RESULT;
@@ -14,19 +14,7 @@ const profile = mkdtempSync(join(tmpdir(), "authorstack-chromium-"));
 const result = { url, steps: [], callbackStatus: null, callbackText: null, error: null };
 let context;
 try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  context = await launchChromium(profile);
   const page = context.pages()[0] ?? (await context.newPage());
   page.on("response", (response) => {
     if (new URL(response.url()).pathname === "/callback") result.callbackStatus = response.status();

@@ -119,6 +119,22 @@ function send(
   res.end(JSON.stringify(body));
 }
 
+/** Whop's 429: its error body and a Retry-After in seconds. */
+function sendRateLimited(res: ServerResponse, wait: number): void {
+  send(
+    res,
+    429,
+    {
+      error: {
+        type: "rate_limit_exceeded",
+        code: "rate_limit_exceeded",
+        message: `Try again in ${wait} seconds.`,
+      },
+    },
+    { "retry-after": String(wait) },
+  );
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -160,18 +176,7 @@ export async function startFakeWhop(options: { keys?: string[] } = {}): Promise<
       } else if (failure.kind === "rate_limit") {
         const wait = failure.retryAfter ?? 0;
         record(429);
-        send(
-          res,
-          429,
-          {
-            error: {
-              type: "rate_limit_exceeded",
-              code: "rate_limit_exceeded",
-              message: `Try again in ${wait} seconds.`,
-            },
-          },
-          { "retry-after": String(wait) },
-        );
+        sendRateLimited(res, wait);
         return;
       } else if (failure.kind === "server_error") {
         record(500);
@@ -200,18 +205,7 @@ export async function startFakeWhop(options: { keys?: string[] } = {}): Promise<
     if (window.count > RATE_LIMIT_PER_MINUTE) {
       const wait = Math.ceil((window.start + 60_000 - now) / 1000);
       record(429);
-      send(
-        res,
-        429,
-        {
-          error: {
-            type: "rate_limit_exceeded",
-            code: "rate_limit_exceeded",
-            message: `Try again in ${wait} seconds.`,
-          },
-        },
-        { "retry-after": String(wait) },
-      );
+      sendRateLimited(res, wait);
       return;
     }
 
